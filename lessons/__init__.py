@@ -1,0 +1,43 @@
+"""A Jupyter course on the May 2024 Putin-Pashinian agreement on Russian border guards in Armenia.
+
+The public API is listed in `__all__`. Every name is imported on first use, so `import lessons`
+does no work and a notebook pays only for what it shows.
+"""
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+# public name -> (module, attribute)
+_API = {
+    "load_course": ("content", "load_course"),
+    "ContentError": ("content", "ContentError"),
+    "quiz": ("quiz", "quiz"),
+    "progress_summary": ("progress", "progress_summary"),
+    "timeline": ("timeline", "timeline"),
+    "timeline_figure": ("timeline", "timeline_figure"),
+    "events_table": ("timeline", "events_table"),
+    "course_map": ("map", "course_map"),
+    "map_figure": ("map", "map_figure"),
+    "claims_view": ("claims", "claims_view"),
+    "relationship_figure": ("claims", "relationship_figure"),
+    "check": ("checks", "check"),
+    "show_item": ("views", "show_item"),
+    "show_table": ("views", "show_table"),
+}
+
+__all__ = sorted(_API)
+
+
+def __getattr__(name: str):
+    if name not in _API:
+        raise AttributeError(f"module 'lessons' has no attribute {name!r}")
+    module_name, attribute = _API[name]
+    value = getattr(importlib.import_module(f".{module_name}", __name__), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,422 @@
+"""Load and validate the whole course in one place; return typed objects or raise with every problem."""
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import yaml
+
+from . import dates, model
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = PACKAGE_DIR / "data"
+SEED_FILE = "000_b867ea8f7cc554b5.txt"
+SEED_META = "article.yaml"
+
+# Content kinds, the file that holds each, and the class it becomes. Order matters only for messages.
+KIND_FILES = {
+    "source": "sources.yaml",
+    "actor": "actors.yaml",
+    "place": "places.yaml",
+    "event": "events.yaml",
+    "claim": "claims.yaml",
+    "number": "numbers.yaml",
+    "term": "terms.yaml",
+    "flag": "flags.yaml",
+    "misconception": "misconceptions.yaml",
+}
+KIND_CLASSES = {"source": model.Source, **{kind: cls for cls, kind in model.KIND_OF_CLASS.items()}}
+QUIZ_DIR = "quizzes"  # data/quizzes/*.yaml hold quiz questions, built by lessons.questions
+OBJECTIVES_FILE = "objectives.yaml"  # learning objectives, built by lessons.questions
+
+# Fields that name other items, and the kind they must name.
+REFERENCES = {
+    ("actor", "member_of"): "actor",
+    ("actor", "part_of"): "actor",
+    ("event", "actors"): "actor",
+    ("event", "places"): "place",
+    ("claim", "speaker"): "actor",
+    ("claim", "concerns"): "actor",
+    ("term", "see_also"): "term",
+    ("flag", "events"): "event",
+}
+# Fields that must be verbatim article text, besides evidence.fragments.
+VERBATIM_FIELDS = {"claim": ("quote",), "flag": ("article_says",)}
+
+_QUOTE_MARKS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def seed_dir() -> Path:
+    """The folder that holds the seed article: the repo's seeds/, or the copy an installed wheel carries."""
+    repo_seeds = PACKAGE_DIR.parent / "seeds"
+    return repo_seeds if (repo_seeds / SEED_FILE).exists() else PACKAGE_DIR / "_seed"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the content: where it is and what is wrong."""
+
+    file: str
+    item: str | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = ": ".join(part for part in (self.file, self.item, self.field) if part)
+        return f"{where}: {self.message}"
+
+
+class ContentError(Exception):
+    """The content does not validate. `problems` lists every problem found, not only the first."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        super().__init__(f"the course content has {count}:\n" + "\n".join(f"  {p}" for p in problems))
+
+
+class _ContentLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Safe YAML without implicit timestamps: dates stay strings so the date checks can explain them."""
+
+
+_ContentLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def read_yaml(path: Path, report: Callable[..., None]) -> Any:
+    """Parse one YAML file; report a syntax error as a problem and return None."""
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_ContentLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        report(path.name, None, None, f"YAML syntax error{where}: {problem}")
+    except (OSError, UnicodeDecodeError) as exc:
+        report(path.name, None, None, f"cannot read file: {exc}")
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def _schema() -> dict:
+    raw = yaml.load((PACKAGE_DIR / "data" / "schema.yaml").read_text(encoding="utf-8"), Loader=_ContentLoader)
+    shared = raw["$defs"]["item"]
+    kinds = {}
+    for kind, spec in raw["kinds"].items():
+        spec = dict(spec)
+        properties = dict(spec["properties"])
+        if properties.pop("$item", False):
+            properties = {**shared, **properties}
+        spec["properties"] = properties
+        kinds[kind] = {"$defs": raw["$defs"], **spec}
+    return kinds
+
+
+@functools.lru_cache(maxsize=None)
+def _validator(kind: str):
+    import jsonschema  # imported here: only loading content needs it
+
+    return jsonschema.Draft202012Validator(_schema()[kind])
+
+
+def _describe_schema_error(error) -> tuple[str | None, str]:
+    """Turn a jsonschema error into (field path, plain message)."""
+    path = ".".join(str(part) for part in error.absolute_path) or None
+    value = error.instance
+    if error.validator == "required":
+        missing = re.search(r"'([^']+)'", error.message)
+        field = missing.group(1) if missing else "?"
+        return (f"{path}.{field}" if path else field), "required field is missing"
+    if error.validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = sorted(set(value) - set(allowed))
+        field = ", ".join(extra)
+        return (f"{path}.{field}" if path else field), f"unknown field; allowed fields are: {', '.join(allowed)}"
+    if error.validator == "type":
+        return path, f"expected {error.validator_value}, got {type(value).__name__} {value!r}"
+    if error.validator == "enum":
+        return path, f"{value!r} is not one of: {', '.join(map(str, error.validator_value))}"
+    if error.validator == "pattern":
+        if error.validator_value.startswith("^[a-z]"):
+            return path, f"{value!r} is not a valid id (lowercase letters, digits and _; starts with a letter)"
+        return path, f"{value!r} does not match the pattern {error.validator_value}"
+    if error.validator == "minLength":
+        return path, "must not be empty"
+    if error.validator == "minItems":
+        return path, f"needs at least {error.validator_value} entr{'y' if error.validator_value == 1 else 'ies'}"
+    return path, error.message
+
+
+def closest_passage(text: str, fragment: str) -> str:
+    """The stretch of `text` most like `fragment`, for 'did you mean' messages."""
+    width = len(fragment)
+    starts = [0] + [m.end() for m in re.finditer(r"\s+", text)]
+    best, best_score = text[:width], -1.0
+    for start in starts:
+        window = text[start:start + width]
+        matcher = difflib.SequenceMatcher(None, window, fragment, autojunk=False)
+        if matcher.quick_ratio() <= best_score:
+            continue
+        score = matcher.ratio()
+        if score > best_score:
+            best, best_score = window, score
+    return best
+
+
+def explain_missing_fragment(text: str, fragment: str) -> str:
+    """Say why `fragment` is not verbatim in `text` and show the closest passage."""
+    folded_text, folded_fragment = text.translate(_QUOTE_MARKS), fragment.translate(_QUOTE_MARKS)
+    at = folded_text.find(folded_fragment)
+    if at >= 0:
+        passage = text[at:at + len(fragment)]
+        marks = sorted({a for a, b in zip(passage, fragment) if a != b})
+        shown = " ".join(f"{m} (U+{ord(m):04X})" for m in marks)
+        return (f"not verbatim in the seed article: the seed writes {shown} where this has a straight quote; "
+                f"use the seed's text {passage!r}")
+    return f"not verbatim in the seed article; the closest passage is {closest_passage(text, fragment)!r}"
+
+
+def _as_tuple(value):
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _build_date(raw: dict, report: Callable[[str, str], None]) -> model.EventDate | None:
+    try:
+        start, end = dates.resolve(raw["precision"], raw["value"])
+    except dates.DateError as exc:
+        report("date.value", str(exc))
+        return None
+    discrepancy = None
+    if "discrepancy" in raw:
+        other = raw["discrepancy"]
+        try:
+            other_start, other_end = dates.resolve(other["precision"], other["value"])
+        except dates.DateError as exc:
+            report("date.discrepancy.value", str(exc))
+            return None
+        discrepancy = model.Discrepancy(
+            note=other["note"], sources=tuple(other["sources"]), precision=other["precision"],
+            value=other["value"], start=other_start, end=other_end, flag=other.get("flag"))
+    if raw.get("year_inferred") and not raw.get("inference"):
+        report("date.inference", "year_inferred is true, so say why in `inference`")
+    return model.EventDate(
+        precision=raw["precision"], value=raw["value"], start=start, end=end, wording=raw.get("wording"),
+        year_inferred=raw.get("year_inferred", False), inference=raw.get("inference"), discrepancy=discrepancy)
+
+
+def build_item(kind: str, raw: dict, report: Callable[[str, str], None]):
+    """Turn one schema-valid mapping into its dataclass; report field problems through `report`."""
+    values = {key: _as_tuple(value) for key, value in raw.items()}
+    if "evidence" in raw:
+        values["evidence"] = model.Evidence(
+            fragments=tuple(raw["evidence"].get("fragments", ())), sources=tuple(raw["evidence"].get("sources", ())))
+    if kind == "event":
+        values["date"] = _build_date(raw["date"], report)
+        if values["date"] is None:
+            return None
+    if kind == "number":
+        values["value"] = float(raw["value"])
+    return KIND_CLASSES[kind](**values)
+
+
+class _Checker:
+    """Collects problems while the course is read; never stops at the first."""
+
+    def __init__(self, seed_text: str):
+        self.seed = seed_text
+        self.problems: list[Problem] = []
+        self.origin: dict[str, str] = {}  # id -> file that defines it, for duplicate messages
+        self.kinds_by_id: dict[str, str] = {}  # one id namespace across every kind
+
+    def register(self, file: str, kind: str, item_id: str) -> bool:
+        """Claim an id for an item; report a duplicate and return False if it is taken."""
+        if item_id in self.origin:
+            self.report(file, item_id, "id", f"duplicate id (first defined in {self.origin[item_id]})")
+            return False
+        self.origin[item_id], self.kinds_by_id[item_id] = file, kind
+        return True
+
+    def report(self, file: str, item: str | None, field: str | None, message: str) -> None:
+        self.problems.append(Problem(file, item, field, message))
+
+    def verbatim(self, file: str, item: str, field: str, fragment: str) -> None:
+        if fragment not in self.seed:
+            self.report(file, item, field, explain_missing_fragment(self.seed, fragment))
+
+    def items_of(self, file: str, kind: str, raw: Any, build=None) -> Iterable[tuple[str, Any]]:
+        """Schema-check each entry of a file; yield (id, object) for valid ones and (id, None) for invalid ones.
+
+        `build(kind, entry, report)` makes the object; it defaults to `build_item`.
+        """
+        build = build or build_item
+        if raw is None:
+            return
+        if not isinstance(raw, list):
+            self.report(file, None, None, f"expected a list of {kind} items, got {type(raw).__name__}")
+            return
+        validator = _validator(kind)
+        for position, entry in enumerate(raw, start=1):
+            label = entry.get("id") if isinstance(entry, dict) and isinstance(entry.get("id"), str) else None
+            label = label or f"item #{position}"
+            errors = sorted(_describe_schema_error(error) for error in validator.iter_errors(entry))
+            for field, message in errors:
+                self.report(file, label, field, message)
+            if errors:
+                # Known but invalid: yield None so the id is still claimed and references to it don't cascade.
+                if label == entry.get("id"):
+                    yield label, None
+                continue
+            built = build(kind, entry, lambda field, message: self.report(file, label, field, message))
+            if built is not None:
+                yield label, built
+
+
+def check_evidence(checker: _Checker, file: str, item, sources: dict) -> None:
+    """Evidence is present, verbatim, cites known sources, and agrees with the item's background mark."""
+    evidence = item.evidence
+    if not evidence.fragments and not evidence.sources:
+        checker.report(file, item.id, "evidence", "evidence is empty: give an article fragment or a source id")
+        return
+    for index, fragment in enumerate(evidence.fragments):
+        checker.verbatim(file, item.id, f"evidence.fragments.{index}", fragment)
+    for source_id in evidence.sources:
+        if source_id not in sources:
+            checker.report(file, item.id, "evidence.sources", f"unknown source {source_id!r} (not in sources.yaml)")
+    background = getattr(item, "background", False)
+    if evidence.fragments and background:
+        checker.report(file, item.id, "background", "has an article fragment, so it is not background")
+    if not evidence.fragments and not background:
+        checker.report(file, item.id, "background",
+                       "has no article fragment: mark it `background: true` or add a verbatim fragment")
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+
+
+def check_references(checker: _Checker, file: str, kind: str, item, references=None) -> None:
+    """Every id an item names exists and is of the kind the field expects."""
+    for (ref_kind, field), target in (references or REFERENCES).items():
+        if ref_kind != kind:
+            continue
+        value = getattr(item, field)
+        for ref in (value,) if isinstance(value, str) else value:
+            found = checker.kinds_by_id.get(ref)
+            if found is None:
+                checker.report(file, item.id, field, f"unknown {target} id {ref!r}")
+            elif found != target:
+                checker.report(file, item.id, field, f"{ref!r} is {_a(found)}, not {_a(target)}")
+
+
+def _read_article(checker: _Checker, folder: Path) -> model.Article | None:
+    seed_path = folder / SEED_FILE
+    meta = read_yaml(folder / SEED_META, checker.report)
+    if not isinstance(meta, dict):
+        if meta is not None:
+            checker.report(SEED_META, None, None, "expected a mapping of article metadata")
+        return None
+    for field in ("headline", "photo_caption"):
+        if field in meta:
+            checker.verbatim(SEED_META, None, field, meta[field])
+    try:
+        published = dates.resolve("day", meta["published"]["date"])[0]
+        return model.Article(
+            text=checker.seed, headline=meta["headline"], photo_caption=meta["photo_caption"],
+            outlet=meta["outlet"], url=meta["url"], published=published,
+            published_inferred=meta["published"]["inferred"], published_confidence=meta["published"]["confidence"],
+            published_reasoning=meta["published"]["reasoning"], spelling=meta["spelling"])
+    except (KeyError, TypeError) as exc:
+        checker.report(SEED_META, None, str(exc).strip("'"), "required field is missing")
+    except dates.DateError as exc:
+        checker.report(SEED_META, None, "published.date", str(exc))
+    return None
+
+
+def _load(data: Path, seeds: Path) -> model.Course:
+    try:
+        seed_text = (seeds / SEED_FILE).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ContentError([Problem(SEED_FILE, None, None, f"cannot read the seed article: {exc}")]) from None
+    checker = _Checker(seed_text)
+    article = _read_article(checker, seeds)
+
+    tables: dict[str, dict] = {kind: {} for kind in KIND_FILES}
+    for kind, file in KIND_FILES.items():
+        path = data / file
+        if not path.exists():
+            checker.report(file, None, None, "file is missing")
+            continue
+        for item_id, item in checker.items_of(file, kind, read_yaml(path, checker.report)):
+            if checker.register(file, kind, item_id) and item is not None:
+                tables[kind][item_id] = item
+
+    sources = tables["source"]
+    for kind, table in tables.items():
+        if kind == "source":
+            continue
+        file = KIND_FILES[kind]
+        for item in table.values():
+            check_evidence(checker, file, item, sources)
+            check_references(checker, file, kind, item)
+            for field in VERBATIM_FIELDS.get(kind, ()):
+                checker.verbatim(file, item.id, field, getattr(item, field))
+            if kind == "event" and item.date.discrepancy:
+                _check_discrepancy(checker, file, item, sources)
+
+    course = model.Course(
+        article=article, sources=sources, actors=tables["actor"], places=tables["place"],
+        events=tables["event"], claims=tables["claim"], numbers=tables["number"], terms=tables["term"],
+        flags=tables["flag"], misconceptions=tables["misconception"])
+    _load_questions(checker, data, course)
+    if checker.problems:
+        raise ContentError(checker.problems)
+    return course
+
+
+def _check_discrepancy(checker: _Checker, file: str, event: model.Event, sources: dict) -> None:
+    discrepancy = event.date.discrepancy
+    for source_id in discrepancy.sources:
+        if source_id not in sources:
+            checker.report(file, event.id, "date.discrepancy.sources", f"unknown source {source_id!r}")
+    if discrepancy.flag and checker.kinds_by_id.get(discrepancy.flag) != "flag":
+        checker.report(file, event.id, "date.discrepancy.flag", f"unknown flag id {discrepancy.flag!r}")
+
+
+def _load_questions(checker: _Checker, data: Path, course: model.Course) -> None:
+    """Quiz questions and objectives are read here and built and checked by lessons.questions."""
+    quiz_files = sorted((data / QUIZ_DIR).glob("*.yaml")) if (data / QUIZ_DIR).is_dir() else []
+    objectives_path = data / OBJECTIVES_FILE
+    if not quiz_files and not objectives_path.exists():
+        return
+    from . import questions
+
+    raw_quizzes = {f"{QUIZ_DIR}/{path.name}": read_yaml(path, checker.report) for path in quiz_files}
+    raw_objectives = read_yaml(objectives_path, checker.report) if objectives_path.exists() else None
+    course.extra.update(questions.build(raw_quizzes, raw_objectives, course, checker))
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(data: Path, seeds: Path) -> model.Course:
+    return _load(data, seeds)
+
+
+def load_course(data_dir: str | Path | None = None, seed_folder: str | Path | None = None) -> model.Course:
+    """Load, validate and return the whole course; raise ContentError listing every problem.
+
+    Loaded once per process and folder pair, then served from memory.
+    """
+    data = Path(data_dir).resolve() if data_dir else DATA_DIR
+    seeds = Path(seed_folder).resolve() if seed_folder else seed_dir()
+    return _load_cached(data, seeds)
+
+
+def fields_of(kind: str) -> list[str]:
+    """The field names a content kind accepts, for documentation and messages."""
+    return [f.name for f in dataclasses.fields(KIND_CLASSES[kind])]

@@ -1,0 +1,29 @@
+"""Shared test setup: isolate every run from the learner's own progress store and settings."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+# Set before any kernel starts (nbval, grading, browser tests), so kernels inherit it and a test run
+# never reads or writes the progress of the person running it.
+os.environ.setdefault("LESSONS_PROGRESS_DIR", tempfile.mkdtemp(prefix="lessons-progress-"))
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    """The repository root."""
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def course():
+    """The real course, loaded and validated once."""
+    from lessons.content import load_course
+
+    return load_course()
