@@ -20,7 +20,7 @@ class Item:
     id: str
     evidence: Evidence
     background: bool = False  # True when the item rests only on outside sources, not on the article
-    confidence: str = "high"  # high | medium | low, as FACTS.md grades it
+    confidence: str | None = None  # high | medium | low, as FACTS.md grades it; None for opinion (n/a)
     facts_id: str | None = None  # the FACTS.md row this item comes from, e.g. "A1", "E8", "T2"
 
     @property
