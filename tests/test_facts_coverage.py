@@ -1,19 +1,17 @@
 """Every row of the verified fact sheet (FACTS.md) is covered by a content item of the right kind.
 
 The fact sheet lives outside the repository, at ../shared/facts/FACTS.md; the URL check is skipped when
-it is not there. The content is read through `lessons.content.load_course()`, or straight from the YAML
-files if the loader cannot be imported.
+it is not there.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-import yaml
 
-REPO = Path(__file__).resolve().parent.parent
-DATA = REPO / "lessons" / "data"
-FACTS = REPO.parent / "shared" / "facts" / "FACTS.md"
+from lessons.content import KIND_FILES
+
+FACTS = Path(__file__).resolve().parents[2] / "shared" / "facts" / "FACTS.md"
 
 # FACTS.md row prefix -> (content kind, rows in the sheet)
 ROWS = {
@@ -29,39 +27,16 @@ ROWS = {
 # article's two mentions of one offensive (September 2023): one event, facts_id E3, that names E4.
 MERGED = {"E4": "E3"}
 
-KIND_FILES = {
-    "source": "sources.yaml",
-    "actor": "actors.yaml",
-    "place": "places.yaml",
-    "event": "events.yaml",
-    "claim": "claims.yaml",
-    "number": "numbers.yaml",
-    "term": "terms.yaml",
-    "flag": "flags.yaml",
-    "misconception": "misconceptions.yaml",
-}
-COURSE_TABLES = {
-    "source": "sources", "actor": "actors", "place": "places", "event": "events", "claim": "claims",
-    "number": "numbers", "term": "terms", "flag": "flags", "misconception": "misconceptions",
-}
-
-
-def _field(item, name, default=None):
-    return item.get(name, default) if isinstance(item, dict) else getattr(item, name, default)
 
 
 @pytest.fixture(scope="module")
-def content() -> dict[str, list]:
-    """kind -> list of items (dataclasses from load_course, or plain mappings from the YAML)."""
-    try:
-        from lessons.content import load_course
-    except ImportError:
-        load_course = None
-    if load_course is not None:
-        course = load_course()
-        return {kind: list(getattr(course, table).values()) for kind, table in COURSE_TABLES.items()}
-    return {kind: yaml.safe_load((DATA / file).read_text(encoding="utf-8")) or []
-            for kind, file in KIND_FILES.items()}
+def content(course) -> dict[str, list]:
+    """kind -> the course's items of that kind (each kind's table on Course is its plural)."""
+    return {kind: list(getattr(course, f"{kind}s").values()) for kind in KIND_FILES}
+
+
+def _field(item, name, default=None):
+    return getattr(item, name, default)
 
 
 def _facts_ids(items) -> set[str]:
@@ -114,10 +89,7 @@ def test_every_cited_source_is_in_sources_yaml(content):
 
 def _evidence_sources(item) -> tuple[str, ...]:
     evidence = _field(item, "evidence")
-    if evidence is None:
-        return ()
-    sources = evidence.get("sources", ()) if isinstance(evidence, dict) else evidence.sources
-    return tuple(sources)
+    return evidence.sources if evidence is not None else ()
 
 
 def test_every_source_url_appears_in_the_fact_sheet(content):
