@@ -1064,7 +1064,7 @@ def _sources_before(answer, key):
             raise NotYet(f"The count for {event_id} includes every source; count only those published "
                          "before the article's date for the event (some have no date at all).")
         raise NotYet(f"The count for {event_id} ({count}) is not right.")
-    return "Every count is right: a source cannot report an interview before it has happened."
+    return "Every count is right: a source cannot report an event before it has happened."
 
 
 @_register("wrong_date", "07-critical-reading", "the article's date that the sources contradict",
@@ -1085,7 +1085,7 @@ def _wrong_date(answer, key):
     event = course.events[found]
     if event.date.discrepancy and event.date.discrepancy.flag:
         severity = course.flags[event.date.discrepancy.flag].severity
-        raise NotYet(f"The sources call this date {severity}, not wrong: no source was published before it. "
+        raise NotYet(f"The course's flags call this date {severity}, not wrong: no source was published before it. "
                      "Look for a date the sources contradict.")
     if event.background:
         raise NotYet("That event comes from the sources, not the article. Pick one of the article's dates.")
