@@ -6,6 +6,7 @@ does no work and a notebook pays only for what it shows.
 from __future__ import annotations
 
 import importlib
+import os
 
 __version__ = "0.1.0"
 
@@ -27,13 +28,19 @@ _API = {
     "show_table": ("views", "show_table"),
 }
 
+# With LESSONS_STATIC=1 (set by `python -m lessons export`), the interactive views are replaced by their
+# faithful static forms, so an exported page shows questions, figures and tables without a kernel.
+_STATIC_API = {name: ("static", name) for name in (
+    "quiz", "progress_summary", "timeline", "course_map", "claims_view")}
+
 __all__ = sorted(_API)
 
 
 def __getattr__(name: str):
     if name not in _API:
         raise AttributeError(f"module 'lessons' has no attribute {name!r}")
-    module_name, attribute = _API[name]
+    static = os.environ.get("LESSONS_STATIC") == "1" and name in _STATIC_API
+    module_name, attribute = _STATIC_API[name] if static else _API[name]
     value = getattr(importlib.import_module(f".{module_name}", __name__), attribute)
     globals()[name] = value
     return value

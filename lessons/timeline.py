@@ -809,8 +809,10 @@ class TimelineView:
         self.previous_button = widgets.Button(description="Previous", icon="arrow-left",
                                               tooltip="Previous event")
         self.next_button = widgets.Button(description="Next", icon="arrow-right", tooltip="Next event")
-        self.slider = widgets.IntSlider(value=1, min=1, max=1, description="Event", continuous_update=False,
-                                        tooltip="Step through the events shown")
+        # A labelled number box, not an IntSlider: ipywidgets gives a slider's handle no accessible name (axe).
+        self.slider = widgets.BoundedIntText(value=1, min=1, max=1, description="Event", continuous_update=False,
+                                             tooltip="Step through the events shown",
+                                             layout=widgets.Layout(width="12em"))
         self.table_box = widgets.Checkbox(value=False, description="Show the events as a table", indent=False,
                                           layout=widgets.Layout(width="auto"))
         self.status = widgets.HTML(value="")

@@ -268,7 +268,7 @@ def open_notebook(page, server, path: str, timeout_ms: int = 60_000) -> None:
     page navigates to /lab/tree/<path>.
     """
     if page.evaluate("() => !!(window.jupyterapp && window.__findPanel)"):
-        page.evaluate("(path) => window.jupyterapp.commands.execute('docmanager:open', {path})", path)
+        page.evaluate("(path) => window.jupyterapp.commands.execute('docmanager:open', {path}).then(() => true)", path)
     else:
         load_lab(page, server, path, timeout_ms)
     try:

@@ -1,0 +1,115 @@
+"""Static forms of the interactive views, used by `python -m lessons export` (env LESSONS_STATIC=1)."""
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from html import escape
+
+from .figures import alt_text, figure_html, resolve_course
+from .views import View
+
+REVEAL = "Show answer"
+RUN_IN_LAB = "Run this notebook in JupyterLab to answer the questions and have your answers checked and saved."
+
+
+def _figure_text(figure) -> str:
+    """A figure in words: its alt text, then its caption."""
+    caption = getattr(figure, "lessons_caption", "")
+    return f"[Figure] {alt_text(figure)}" + (f"\n{caption}" if caption else "")
+
+
+def quiz(topic: str, only: str | None = None, *, course=None, **_ignored) -> View:
+    """A lesson's questions with their options; each answer, its explanation and evidence behind a reveal.
+
+    Takes the arguments of `lessons.quiz.quiz`; a learner or progress folder does not apply here, since an
+    exported page keeps no progress.
+    """
+    from . import questions as qs
+    from .quiz import feedback_html, question_html, question_text
+
+    course = resolve_course(course)
+    lesson = qs.resolve_lesson(topic)
+    questions = qs.questions_of(course, lesson)
+    if only is not None:
+        questions = [question for question in questions if question.id == only]
+        if not questions:
+            raise KeyError(f"no question {only!r} in the {qs.topic_of(lesson)!r} quiz")
+    if not questions:
+        raise LookupError(f"the {qs.topic_of(lesson)!r} quiz has no questions yet")
+    title = qs.topic_of(lesson).replace("-", " ").capitalize()
+    items, lines = [], [f"Quiz: {title}", RUN_IN_LAB]
+    for number, question in enumerate(questions, start=1):
+        # The same answer panel a learner sees in JupyterLab after pressing "Show answer".
+        answer = feedback_html(question, None, course=course, revealed=True)
+        items.append(f'<li class="lessons-static-question">{question_html(question, number)}'
+                     f"<details><summary>{REVEAL}</summary>{answer}</details></li>")
+        lines += ["", question_text(question, number), f"   Answer: {question.solution}",
+                  f"   Why: {question.explanation}"]
+    html = (f'<section class="lessons-quiz-static" aria-label="Quiz: {escape(title)}">'
+            f"<h3>Quiz: {escape(title)}</h3><p><em>{escape(RUN_IN_LAB)}</em></p>"
+            f'<ol style="list-style:none;padding-left:0">{"".join(items)}</ol></section>')
+    return View(html, "\n".join(lines))
+
+
+def progress_summary(*_args, **_kwargs) -> View:
+    """A note in place of the learner's scores: an exported page neither reads nor keeps progress."""
+    text = ("Your quiz progress is kept in JupyterLab, not on this page: open this notebook there and run "
+            "progress_summary() to see your scores per quiz.")
+    return View(f'<p class="lessons-progress-static">{escape(text)}</p>', text)
+
+
+def timeline(course=None, themes=None, actors=None, include_background: bool = True, selected: str | None = None,
+             **_ignored) -> View:
+    """The timeline figure (with alt text and caption) and the same events as a table."""
+    from .timeline import events_table, timeline_figure
+
+    course = resolve_course(course)
+    figure = timeline_figure(course, themes, actors, include_background, selected)
+    table = events_table(course, themes, actors, include_background)
+    html = f'<div class="lessons-timeline-static">{figure_html(figure)}{table._repr_html_()}</div>'
+    return View(html, f"{_figure_text(figure)}\n\n{table.to_text()}")
+
+
+def course_map(course=None, selected: str | None = None, **_ignored) -> View:
+    """The map (with alt text and caption), then every place on it with what the article and sources say."""
+    from .map import caveats_html, map_caveats, map_figure, map_places, place_html
+
+    course = resolve_course(course)
+    figure = map_figure(selected, course)
+    places = [entry for entry in map_places(course) if entry.place is not None]
+    listing = "".join(f"<li>{place_html(course, entry)}</li>" for entry in places)
+    # The caveats follow as a collapsible list, so the figure keeps its alt text but not its long caption.
+    html = (f'<div class="lessons-map-static">{figure_html(figure, caption="")}'
+            f'<h4>The places on the map</h4><ul class="lessons-places">{listing}</ul>{caveats_html()}</div>')
+    text = [_figure_text(figure), "", "The places on the map:"]
+    text += [f"- {entry.place.name}: {entry.place.role}" for entry in places]
+    text += ["", *(f"{title}: {caveat}" for title, caveat in map_caveats().items())]
+    return View(html, "\n".join(text))
+
+
+def claims_view(course=None, speaker=None, stance=None, **_ignored) -> View:
+    """The exchanges and the claims by speaker, then the relationship diagram (with alt text and caption)."""
+    from .claims import actor_label, claims_by_speaker, claims_html, exchanges_html, relationship_figure
+
+    course = resolve_course(course)
+    figure = relationship_figure(course)
+    html = (f'<div class="lessons-claims-static"><h4>One side\'s accusation, the other side\'s answer</h4>'
+            f"{exchanges_html(course)}<h4>Claims by speaker</h4>{claims_html(course, speaker, stance)}"
+            f"{figure_html(figure)}</div>")
+    text = []
+    for speaker_id, claims in claims_by_speaker(course, speaker, stance).items():
+        text.append(actor_label(course, speaker_id))
+        text += [f"  [{claim.stance}] {claim.verb}: \u201c{claim.quote}\u201d" for claim in claims]
+    text += ["", _figure_text(figure)]
+    return View(html, "\n".join(text))
+
+
+# `lessons.quiz` and `lessons.timeline` are both submodules and public names, and importing a submodule sets the
+# package attribute of that name to the module. So under the switch the submodules are imported first and then
+# every static form is bound on the package, whichever name a notebook asks for first.
+if os.environ.get("LESSONS_STATIC") == "1":
+    for _module in ("quiz", "timeline"):
+        importlib.import_module(f"{__package__}.{_module}")
+    for _name in ("quiz", "progress_summary", "timeline", "course_map", "claims_view"):
+        setattr(sys.modules[__package__], _name, globals()[_name])
