@@ -476,6 +476,10 @@ def show_progress_location() -> View:
     """Where this learner's quiz progress is saved, as the progress module resolves it."""
     from . import progress  # imported here: only lesson 00 asks
 
+    if os.environ.get("LESSONS_STATIC") == "1":  # an exported page has no learner and keeps nothing
+        text = (f"In JupyterLab your progress is kept in your per-user data folder, or in the folder named by the "
+                f"environment variable {progress.ENV_DIR}. This exported page keeps no progress.")
+        return View(f"<p>{escape(text)}</p>", text)
     folder = progress.progress_dir()
     path = folder / progress.DB_NAME
     if os.environ.get(progress.ENV_DIR):

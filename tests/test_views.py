@@ -201,3 +201,14 @@ def test_flags_and_misconceptions_by_facts_number(course):
     assert course.flags[next(f.id for f in course.flags.values() if f.facts_id == "F1")].title in one
     with pytest.raises(KeyError, match="T99"):
         views.show_misconceptions("T99", course=course)
+
+
+def test_progress_location_in_an_export_names_no_folder_of_this_machine(monkeypatch, tmp_path):
+    from lessons.views import show_progress_location
+
+    monkeypatch.setenv("LESSONS_PROGRESS_DIR", str(tmp_path))
+    assert str(tmp_path) in show_progress_location()._repr_html_()
+    monkeypatch.setenv("LESSONS_STATIC", "1")
+    exported = show_progress_location()
+    assert str(tmp_path) not in exported._repr_html_() and str(tmp_path) not in str(exported)
+    assert "This exported page keeps no progress." in exported._repr_html_()
