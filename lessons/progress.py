@@ -20,6 +20,10 @@ APP_NAME = "armenia-border-guards-course"
 DB_NAME = "progress.sqlite3"
 ENV_DIR = "LESSONS_PROGRESS_DIR"
 ENV_LEARNER = "LESSONS_LEARNER"
+# WAL needs shared memory between processes, which network filesystems (NFS homes on some JupyterHubs) lack;
+# LESSONS_PROGRESS_JOURNAL=delete switches such a deployment to SQLite's rollback journal.
+ENV_JOURNAL = "LESSONS_PROGRESS_JOURNAL"
+JOURNAL_MODES = {"wal": ("WAL", "NORMAL"), "delete": ("DELETE", "FULL")}
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x4C45534E  # "LESN": marks a file as this course's progress store
 BUSY_TIMEOUT_SECONDS = 30.0
@@ -115,7 +119,8 @@ class ProgressStore:
     timeout: a killed kernel loses at most the answer it was writing, and kernels writing at once
     wait their turn. synchronous=NORMAL keeps a Check fast (no disk flush per answer); it is still
     safe against crashed or killed processes, and after a power cut the file is intact, though the
-    very last answers may be missing. Where WAL is unavailable SQLite keeps its rollback journal.
+    very last answers may be missing. Where WAL is unavailable SQLite keeps its rollback journal; on a
+    network filesystem set LESSONS_PROGRESS_JOURNAL=delete to choose it (with full syncs) explicitly.
     """
 
     def __init__(self, directory: str | Path | None = None, learner: str | None = None):
@@ -189,8 +194,9 @@ class ProgressStore:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
         # Only now, once the file is known to be ours: switching modes writes to the file's header.
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
+        journal, synchronous = JOURNAL_MODES.get(os.environ.get(ENV_JOURNAL, "wal").lower(), JOURNAL_MODES["wal"])
+        conn.execute(f"PRAGMA journal_mode = {journal}")
+        conn.execute(f"PRAGMA synchronous = {synchronous}")
 
     @staticmethod
     def _check_schema(conn: sqlite3.Connection, tables: set, version: int, application: int) -> None:

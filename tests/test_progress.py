@@ -124,7 +124,9 @@ def _write_answers(folder: str, writer: int, count: int) -> None:
     store.close()
 
 
-def test_concurrent_writers_lose_no_answer(tmp_path):
+@pytest.mark.parametrize("journal", ["wal", "delete"])
+def test_concurrent_writers_lose_no_answer(tmp_path, monkeypatch, journal):
+    monkeypatch.setenv(progress.ENV_JOURNAL, journal)  # spawned writers inherit it
     ProgressStore(tmp_path).close()
     writers, count = 4, 50
     context = multiprocessing.get_context("spawn")  # fresh interpreters, like separate kernels
@@ -143,6 +145,7 @@ def test_concurrent_writers_lose_no_answer(tmp_path):
         {(n, i) for n in range(writers) for i in range(count)}
     for n in range(writers):
         assert store.latest("02-context")[("02-context", f"q_{n}")].attempt == count
+    assert store._conn.execute("PRAGMA journal_mode").fetchone()[0] == progress.JOURNAL_MODES[journal][0].lower()
 
 
 CRASH_IN_TRANSACTION = """
