@@ -1,10 +1,16 @@
 """Load and validate the whole course in one place; return typed objects or raise with every problem."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
 import functools
+import hashlib
+import os
+import pickle
 import re
+import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -17,6 +23,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = PACKAGE_DIR / "data"
 SEED_FILE = "000_b867ea8f7cc554b5.txt"
 SEED_META = "article.yaml"
+# Where the validated course is kept between processes (default: the user's cache folder); empty turns it off.
+CACHE_ENV = "LESSONS_CACHE_DIR"
 
 # Content kinds, the file that holds each, and the class it becomes. Order matters only for messages.
 KIND_FILES = {
@@ -42,6 +50,7 @@ REFERENCES = {
     ("event", "places"): "place",
     ("claim", "speaker"): "actor",
     ("claim", "concerns"): "actor",
+    ("claim", "reported_by"): "actor",
     ("term", "see_also"): "term",
     ("flag", "events"): "event",
 }
@@ -307,7 +316,7 @@ def check_references(checker: _Checker, file: str, kind: str, item, references=N
         if ref_kind != kind:
             continue
         value = getattr(item, field)
-        for ref in (value,) if isinstance(value, str) else value:
+        for ref in (value,) if isinstance(value, str) else value or ():
             found = checker.kinds_by_id.get(ref)
             if found is None:
                 checker.report(file, item.id, field, f"unknown {target} id {ref!r}")
@@ -402,15 +411,76 @@ def _load_questions(checker: _Checker, data: Path, course: model.Course) -> None
     course.extra.update(questions.build(raw_quizzes, raw_objectives, course, checker))
 
 
+def _cache_file() -> Path | None:
+    folder = os.environ.get(CACHE_ENV)
+    if folder is None:
+        from platformdirs import user_cache_dir
+
+        folder = user_cache_dir("armenia-border-guards-course", appauthor=False)
+    return Path(folder) / f"course-py{sys.version_info[0]}.{sys.version_info[1]}.pickle" if folder else None
+
+
+def _inputs_digest(data: Path, seeds: Path) -> str | None:
+    """A digest of every file a load reads and of the package code that checks it; None if one is unreadable."""
+    digest = hashlib.sha256(sys.version.encode())
+    files = [*sorted(PACKAGE_DIR.rglob("*.py")), *sorted(p for p in data.rglob("*") if p.is_file()),
+             DATA_DIR / "schema.yaml", seeds / SEED_FILE, seeds / SEED_META]
+    try:
+        for path in files:
+            content = path.read_bytes()
+            digest.update(f"{path.name}\0{len(content)}\0".encode())  # names, not paths: any checkout
+            digest.update(content)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def _load_shared(data: Path, seeds: Path) -> model.Course:
+    """The package's own course, from the cache when no input and no code changed since it last validated.
+
+    Validating means importing jsonschema (about a second, more on a busy machine) and checking every item,
+    so every kernel after the first would pay that for a result already known. Only a course that validated
+    is stored, keyed by a digest of its files and of this package's code; anything else loads in full.
+    """
+    path = _cache_file()
+    key = _inputs_digest(data, seeds) if path else None
+    if key:
+        try:
+            with path.open("rb") as handle:  # a pickle: read only from the user's own cache folder
+                if pickle.load(handle) == key:
+                    return pickle.load(handle)
+        except Exception:  # missing, stale, truncated or from another version: validate again
+            pass
+    course = _load(data, seeds)
+    if key and _inputs_digest(data, seeds) == key:  # unchanged while it loaded, so the key is right
+        written = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=".course-", delete=False) as handle:
+                written = handle.name
+                pickle.dump(key, handle)
+                pickle.dump(course, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(written, path)  # atomic: kernels starting together never read half a file
+        except Exception:  # a read-only or full disk only costs the next process a full load
+            if written:
+                with contextlib.suppress(OSError):
+                    os.unlink(written)
+    return course
+
+
 @functools.lru_cache(maxsize=4)
 def _load_cached(data: Path, seeds: Path) -> model.Course:
-    return _load(data, seeds)
+    if data == DATA_DIR and seeds == seed_dir():
+        return _load_shared(data, seeds)
+    return _load(data, seeds)  # another folder (an author's draft, a test fixture): always validated in full
 
 
 def load_course(data_dir: str | Path | None = None, seed_folder: str | Path | None = None) -> model.Course:
     """Load, validate and return the whole course; raise ContentError listing every problem.
 
-    Loaded once per process and folder pair, then served from memory.
+    Loaded once per process and folder pair, then served from memory. The package's own course is also kept
+    in a cache file (LESSONS_CACHE_DIR, else the user's cache folder; empty turns it off), so a new kernel skips
+    validating content that already validated unchanged.
     """
     data = Path(data_dir).resolve() if data_dir else DATA_DIR
     seeds = Path(seed_folder).resolve() if seed_folder else seed_dir()

@@ -137,6 +137,7 @@ class Claim(Item):
     concerns: tuple[str, ...]  # actor ids the claim is about or addressed to
     quote: str  # verbatim from the article
     summary: str = ""
+    reported_by: str | None = None  # actor id whose words the quote are, when not the speaker's own
 
 
 @dataclass(frozen=True, kw_only=True)

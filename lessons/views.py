@@ -62,6 +62,12 @@ def _table_name(kind: str) -> str:
     raise ValueError(f"unknown kind {kind!r}; choose one of: {', '.join(sorted(_KIND_TABLES))}")
 
 
+def _who(course, claim) -> str:
+    """The claim's speaker, and whose words the quote are when they are someone else's."""
+    who = _name_of(course, claim.speaker)
+    return f"{who} (as reported by {_name_of(course, claim.reported_by)})" if claim.reported_by else who
+
+
 def _name_of(course: Course, item_id: str) -> str:
     """A readable name for any id (actor, place, event, term ...), falling back to the id."""
     try:
@@ -181,7 +187,7 @@ def _fields(course: Course, item) -> list[tuple[str, str]]:
             fields.append(("About", item.description))
         return fields
     if kind == "claim":
-        fields = [("Who", _name_of(course, item.speaker)), ("Verb", item.verb),
+        fields = [("Who", _who(course, item)), ("Verb", item.verb),
                   ("Kind of claim", item.stance.replace("_", " ")), ("Quote", f"\u201c{item.quote}\u201d")]
         if item.concerns:
             fields.append(("About", ", ".join(_name_of(course, i) for i in item.concerns)))
@@ -248,7 +254,7 @@ _COLUMNS = {
     "places": [("Name", lambda c, i: i.name), ("Type", lambda c, i: i.type), ("Role", lambda c, i: i.role),
                ("Capital", lambda c, i: i.capital or "")],
     "events": [("Date", lambda c, i: _date_text(i)), ("Event", lambda c, i: i.title)],
-    "claims": [("Who", lambda c, i: _name_of(c, i.speaker)), ("Verb", lambda c, i: i.verb),
+    "claims": [("Who", _who), ("Verb", lambda c, i: i.verb),
                ("Kind", lambda c, i: i.stance.replace("_", " ")), ("Quote", lambda c, i: f"\u201c{i.quote}\u201d")],
     "numbers": [("Wording", lambda c, i: f"\u201c{i.wording}\u201d"), ("Refers to", lambda c, i: i.refers_to),
                 ("What the sources say", lambda c, i: i.check)],

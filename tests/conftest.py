@@ -12,6 +12,7 @@ REPO = Path(__file__).resolve().parent.parent
 # Set before any kernel starts (nbval, grading, browser tests), so kernels inherit it and a test run
 # never reads or writes the progress of the person running it.
 os.environ.setdefault("LESSONS_PROGRESS_DIR", tempfile.mkdtemp(prefix="lessons-progress-"))
+os.environ.setdefault("LESSONS_CACHE_DIR", tempfile.mkdtemp(prefix="lessons-cache-"))
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 

@@ -170,3 +170,16 @@ def test_real_relationship_figure(course):
     assert {"requests", "agrees", "announces", "accuses", "rejects", "belongs to"} <= verbs
     members = {(a.id, "belongs to", g) for a in course.actors.values() for g in a.member_of}
     assert members <= {(r.source, r.verb, r.target) for r in relations(course)}
+
+
+def test_a_quote_in_someone_elses_words_names_who_reported_it(course):
+    from lessons.claims import claims_html
+    from lessons.views import show_item
+
+    reported = [claim for claim in course.claims.values() if claim.reported_by]
+    assert reported, "the article's relation claims are Peskov's words; the data should say so"
+    html = claims_html(course)
+    for claim in reported:
+        reporter = course.actors[claim.reported_by].name
+        assert f"(as reported by {reporter})" in str(show_item(claim.id))
+    assert html.count("(as reported by ") >= len(reported)

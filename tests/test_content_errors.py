@@ -223,3 +223,8 @@ def test_the_command_line_lists_all_problems_without_a_traceback(content):
         "  terms.yaml: YAML syntax error at line 2, column 1: did not find expected ',' or ']'",
         "  flags.yaml: expected a list of flag items, got dict",
     ]
+
+
+def test_claim_reported_by_must_name_an_actor(content):
+    assert problems(content, "claims.yaml", "  speaker: russia\n", "  speaker: russia\n  reported_by: lavrov\n") == [
+        "claims.yaml: no_mandate: reported_by: unknown actor id 'lavrov'"]
