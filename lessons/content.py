@@ -325,7 +325,6 @@ def check_references(checker: _Checker, file: str, kind: str, item, references=N
 
 
 def _read_article(checker: _Checker, folder: Path) -> model.Article | None:
-    seed_path = folder / SEED_FILE
     meta = read_yaml(folder / SEED_META, checker.report)
     if not isinstance(meta, dict):
         if meta is not None:

@@ -1,9 +1,6 @@
 """Static forms of the interactive views, used by `python -m lessons export` (env LESSONS_STATIC=1)."""
 from __future__ import annotations
 
-import importlib
-import os
-import sys
 from html import escape
 
 from .figures import alt_text, figure_html, resolve_course
@@ -22,11 +19,11 @@ def _figure_text(figure) -> str:
 def quiz(topic: str, only: str | None = None, *, course=None, **_ignored) -> View:
     """A lesson's questions with their options; each answer, its explanation and evidence behind a reveal.
 
-    Takes the arguments of `lessons.quiz.quiz`; a learner or progress folder does not apply here, since an
+    Takes the arguments of `lessons.quiz_widgets.quiz`; a learner or progress folder does not apply here, since an
     exported page keeps no progress.
     """
     from . import questions as qs
-    from .quiz import feedback_html, question_html, question_text
+    from .quiz_widgets import feedback_html, question_html, question_text
 
     course = resolve_course(course)
     lesson = qs.resolve_lesson(topic)
@@ -62,7 +59,7 @@ def progress_summary(*_args, **_kwargs) -> View:
 def timeline(course=None, themes=None, actors=None, include_background: bool = True, selected: str | None = None,
              **_ignored) -> View:
     """The timeline figure (with alt text and caption) and the same events as a table."""
-    from .timeline import events_table, timeline_figure
+    from .timeline_view import events_table, timeline_figure
 
     course = resolve_course(course)
     figure = timeline_figure(course, themes, actors, include_background, selected)
@@ -103,13 +100,3 @@ def claims_view(course=None, speaker=None, stance=None, **_ignored) -> View:
         text += [f"  [{claim.stance}] {claim.verb}: \u201c{claim.quote}\u201d" for claim in claims]
     text += ["", _figure_text(figure)]
     return View(html, "\n".join(text))
-
-
-# `lessons.quiz` and `lessons.timeline` are both submodules and public names, and importing a submodule sets the
-# package attribute of that name to the module. So under the switch the submodules are imported first and then
-# every static form is bound on the package, whichever name a notebook asks for first.
-if os.environ.get("LESSONS_STATIC") == "1":
-    for _module in ("quiz", "timeline"):
-        importlib.import_module(f"{__package__}.{_module}")
-    for _name in ("quiz", "progress_summary", "timeline", "course_map", "claims_view"):
-        setattr(sys.modules[__package__], _name, globals()[_name])

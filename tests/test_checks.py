@@ -148,7 +148,6 @@ def _cases():
     disputed = [e for e in checks.disputed_events(COURSE) if e.id != wrong_event]
     passage_start = {p: p[:20] for p in speakers}
     people = [a for a in checks.article_people(COURSE)]
-    person_ids = {a.id for a in people}
     first_person = {p: next(a.name for a in people if a.name.split()[-1] in p and a.id != s) if any(
         a.name.split()[-1] in p and a.id != s for a in people) else "Putin" for p, s in speakers.items()}
     body_speaker = next(p for p, s in speakers.items() if COURSE.actors[s].type != "person")

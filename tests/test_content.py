@@ -43,3 +43,17 @@ def test_course_is_loaded_once_and_cached():
     from lessons.content import load_course
 
     assert load_course() is load_course()
+
+
+def test_public_names_stay_functions_whatever_is_imported_first():
+    """No submodule shares a public name, so importing a submodule never shadows the function."""
+    import importlib
+    import pkgutil
+
+    import lessons
+
+    submodules = {info.name for info in pkgutil.iter_modules(lessons.__path__)}
+    assert not submodules & set(lessons.__all__)
+    for name in submodules:
+        importlib.import_module(f"lessons.{name}")
+    assert all(callable(getattr(lessons, name)) for name in lessons.__all__ if name != "ContentError")

@@ -8,9 +8,9 @@ import warnings
 import ipywidgets as widgets
 import pytest
 
-from lessons.quiz import OUTCOME_SIGNS
+from lessons.quiz_widgets import OUTCOME_SIGNS
 from lessons.progress import ProgressStore, ProgressStoreWarning
-from lessons.quiz import Quiz, quiz
+from lessons.quiz_widgets import Quiz, quiz
 
 from test_questions import small_course, small_questions
 

@@ -1,4 +1,4 @@
-"""Tests for lessons.timeline on small hand-built courses and on the real content."""
+"""Tests for lessons.timeline_view on small hand-built courses and on the real content."""
 from __future__ import annotations
 
 import datetime as dt
@@ -100,7 +100,7 @@ def assert_no_overlaps(figure):
 
 
 def test_every_event_is_drawn_once_per_lane_with_honest_spans(mini):
-    from lessons.timeline import timeline_figure
+    from lessons.timeline_view import timeline_figure
 
     figure = timeline_figure(mini)
     assert drawn_event_ids(figure) == set(mini.events)
@@ -124,7 +124,7 @@ def test_every_event_is_drawn_once_per_lane_with_honest_spans(mini):
 
 
 def test_background_is_hollow_and_article_is_filled(mini):
-    from lessons.timeline import timeline_figure
+    from lessons.timeline_view import timeline_figure
 
     figure = timeline_figure(mini)
     for artist in artists_with_prefix(figure, "event:"):
@@ -137,7 +137,7 @@ def test_background_is_hollow_and_article_is_filled(mini):
 
 
 def test_discrepancy_and_inferred_year_are_marked(mini):
-    from lessons.timeline import timeline_figure
+    from lessons.timeline_view import timeline_figure
 
     figure = timeline_figure(mini)
     others = artists_with_prefix(figure, "discrepancy:")
@@ -155,7 +155,7 @@ def test_discrepancy_and_inferred_year_are_marked(mini):
 
 
 def test_two_panels_when_events_span_decades(mini):
-    from lessons.timeline import timeline_figure
+    from lessons.timeline_view import timeline_figure
 
     figure = timeline_figure(mini)
     panels = {a.get_gid().split(":")[3] for a in artists_with_prefix(figure, "event:")}
@@ -167,7 +167,7 @@ def test_two_panels_when_events_span_decades(mini):
 
 
 def test_labels_do_not_overlap_at_ten_inches(mini):
-    from lessons.timeline import timeline_figure
+    from lessons.timeline_view import timeline_figure
 
     figure = timeline_figure(mini, width=10)
     assert abs(figure.get_figwidth() - 10) < 1e-9
@@ -176,7 +176,7 @@ def test_labels_do_not_overlap_at_ten_inches(mini):
 
 
 def test_filters_change_what_is_drawn(mini):
-    from lessons.timeline import timeline_figure
+    from lessons.timeline_view import timeline_figure
 
     assert drawn_event_ids(timeline_figure(mini, themes=["diplomacy"])) == {"interview", "talks", "announce"}
     assert drawn_event_ids(timeline_figure(mini, actors=["putin"])) == {"talks", "announce"}
@@ -188,7 +188,7 @@ def test_filters_change_what_is_drawn(mini):
 
 
 def test_unknown_actor_and_empty_result_give_a_message(mini):
-    from lessons.timeline import events_table, select_events, timeline_figure
+    from lessons.timeline_view import events_table, select_events, timeline_figure
 
     selection = select_events(mini, actors=["nobody"])
     assert selection.events == ()
@@ -212,7 +212,7 @@ def test_unknown_actor_and_empty_result_give_a_message(mini):
 
 
 def test_events_table_is_escaped_and_complete(mini):
-    from lessons.timeline import events_table
+    from lessons.timeline_view import events_table
 
     table = events_table(mini)
     assert [row["id"] for row in table.rows] == [e.id for e in mini.events_in_order()]
@@ -226,7 +226,7 @@ def test_events_table_is_escaped_and_complete(mini):
 
 
 def test_event_panel_shows_wording_date_actors_and_evidence(mini):
-    from lessons.timeline import event_html
+    from lessons.timeline_view import event_html
 
     html = event_html(mini, mini.events["interview"], 4)
     assert "\u201cIn March\u201d" in html and "March 2024" in html and "a month" in html
@@ -237,7 +237,7 @@ def test_event_panel_shows_wording_date_actors_and_evidence(mini):
 
 
 def test_widget_filters_steps_and_reports(mini):
-    from lessons.timeline import timeline
+    from lessons.timeline_view import timeline
 
     box = timeline(mini)
     assert "lessons-timeline" in box._dom_classes
@@ -270,7 +270,7 @@ def test_widget_filters_steps_and_reports(mini):
 
 
 def test_widget_reports_unknown_actor_filter(mini):
-    from lessons.timeline import timeline
+    from lessons.timeline_view import timeline
 
     view = timeline(mini, actors=["nobody"])._lessons_view
     assert "No actor called" in view.status.value
@@ -280,7 +280,7 @@ def test_widget_reports_unknown_actor_filter(mini):
 
 
 def test_real_course_timeline(course):
-    from lessons.timeline import events_table, timeline_figure
+    from lessons.timeline_view import events_table, timeline_figure
 
     figure = timeline_figure(course)
     assert drawn_event_ids(figure) == set(course.events)
@@ -295,7 +295,7 @@ def test_real_course_timeline(course):
 
 @pytest.mark.parametrize("width", [7.5, 12.0])
 def test_real_course_labels_do_not_overlap_at_other_widths(course, width):
-    from lessons.timeline import timeline_figure
+    from lessons.timeline_view import timeline_figure
 
     disputed = next(e.id for e in course.events_in_order() if e.date.discrepancy)
     figure = timeline_figure(course, width=width, selected=disputed)
@@ -304,7 +304,7 @@ def test_real_course_labels_do_not_overlap_at_other_widths(course, width):
 
 
 def test_real_course_month_spans(course):
-    from lessons.timeline import timeline_figure
+    from lessons.timeline_view import timeline_figure
 
     figure = timeline_figure(course)
     for artist in artists_with_prefix(figure, "event:"):
@@ -318,7 +318,7 @@ def test_real_course_month_spans(course):
 
 
 def test_selected_event_is_outlined_in_every_lane(mini):
-    from lessons.timeline import timeline_figure
+    from lessons.timeline_view import timeline_figure
 
     figure = timeline_figure(mini, selected="interview")
     outlined = artists_with_prefix(figure, "selected:")
@@ -330,7 +330,7 @@ def test_selected_event_is_outlined_in_every_lane(mini):
 
 def test_figures_show_themselves_as_accessible_html(mini):
     from lessons.figures import figure_html
-    from lessons.timeline import timeline_figure
+    from lessons.timeline_view import timeline_figure
 
     figure = timeline_figure(mini, themes=["csto"])
     html = figure._repr_html_()

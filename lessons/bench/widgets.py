@@ -59,7 +59,7 @@ def quiz_check(session: Session) -> list[Figure]:
     """Time `.click()` on the first question's Check button of the start-here quiz, many times."""
     import ipywidgets as widgets
 
-    from ..quiz import quiz
+    from ..quiz_widgets import quiz
 
     figure = Figure("quiz", "quiz Check handled in-process", "ms", target=QUIZ_TARGET)
     samples = session.settings.samples_for(200)
@@ -133,7 +133,7 @@ def _redraw(session: Session, name: str, label: str, target: Target, build, chan
 def redraws(session: Session) -> list[Figure]:
     """Timeline redraw after a filter change; map redraw after a selection."""
     from ..map import course_map
-    from ..timeline import timeline
+    from ..timeline_view import timeline
 
     return (_redraw(session, "timeline", "timeline", TIMELINE_TARGET, timeline, _timeline_changes)
             + _redraw(session, "map", "map", MAP_TARGET, course_map, _map_changes))

@@ -264,7 +264,7 @@ def test_each_quiz_type_answered_wrongly_then_rightly(lab_page, lab_server, cour
     """One question of every type: a wrong answer shows "✗ Not right" and no evidence; the right answer shows
     "✓ Correct", the explanation and the verbatim evidence, and the score goes to 1 of 1."""
     from lessons.questions import topic_of
-    from lessons.quiz import OUTCOME_SIGNS
+    from lessons.quiz_widgets import OUTCOME_SIGNS
 
     picks = one_question_of_each_type(course)
     learner = fresh_learner()
@@ -294,7 +294,7 @@ def test_each_quiz_type_answered_wrongly_then_rightly(lab_page, lab_server, cour
 def test_timeline_filters_and_steps_to_an_event_with_its_quote(lab_page, lab_server, course):
     """Untick a theme and the background events, step with Next, and read the event's article quote in the panel;
     then pick an actor and see the count the data gives."""
-    from lessons.timeline import THEME_LABELS, THEMES, actor_name
+    from lessons.timeline_view import THEME_LABELS, THEMES, actor_name
 
     path = write_notebook(lab_server.root, "timeline.ipynb", ["from lessons import timeline\ntimeline()"])
     open_and_run(lab_page, lab_server, path)
@@ -414,7 +414,7 @@ def test_saved_answer_and_score_survive_a_kernel_restart(lab_page, lab_server, c
     """Answer a question (wrong, then right), restart the kernel from JupyterLab, run all again: the quiz shows the
     latest saved answer, its feedback and the score. Server and test share one LESSONS_PROGRESS_DIR."""
     from lessons.questions import questions_of
-    from lessons.quiz import OUTCOME_SIGNS
+    from lessons.quiz_widgets import OUTCOME_SIGNS
 
     progress_dir = os.environ.get("LESSONS_PROGRESS_DIR")
     assert progress_dir, "tests/conftest.py should set LESSONS_PROGRESS_DIR before the server starts"
@@ -509,7 +509,7 @@ def test_readme_screenshots(lab_page, lab_server, course, tmp_path):
     otherwise they go to a temporary folder, so a normal test run never changes the repository.
     """
     from lessons.questions import questions_of
-    from lessons.quiz import OUTCOME_SIGNS
+    from lessons.quiz_widgets import OUTCOME_SIGNS
 
     update = os.environ.get("LESSONS_UPDATE_SCREENSHOTS") == "1"
     target = REPO / "notebooks" / "images" if update else tmp_path

@@ -1,8 +1,6 @@
 """Quiz widgets (ipywidgets 8): answer, check, hints, evidence-backed feedback, saved progress."""
 from __future__ import annotations
 
-import sys
-import types
 from html import escape
 from typing import Any
 
@@ -391,14 +389,3 @@ def quiz(topic: str, only: str | None = None, *, course: Course | None = None, l
 
 
 __all__ = ["quiz", "Quiz", "QuestionView", "feedback_html", "question_text", "question_html"]
-
-
-class _CallableModule(types.ModuleType):
-    """`lessons.quiz` is both this module and the public function; once the module is imported,
-    `from lessons import quiz` finds the module, so calling it must still mean quiz(...)."""
-
-    def __call__(self, *args, **kwargs) -> Quiz:
-        return quiz(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
