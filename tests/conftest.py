@@ -28,3 +28,15 @@ def course():
     from lessons.content import load_course
 
     return load_course()
+
+
+def pytest_configure(config):
+    """Validate the course once, in the main process, so every kernel the run starts loads it from the cache."""
+    if hasattr(config, "workerinput"):  # an xdist worker: the main process has done it
+        return
+    from lessons.content import ContentError, load_course
+
+    try:
+        load_course()
+    except ContentError:
+        pass  # tests/test_content.py reports every problem
