@@ -118,3 +118,16 @@ def pytest_runtest_makereport(item, call):
     txt.write_text(text, encoding="utf-8")
     notes.append(f"saved {png.relative_to(REPO)} and {txt.relative_to(REPO)}")
     report.sections.append(("browser artifacts", "\n".join(notes)))
+
+
+@pytest.fixture(scope="session")
+def one_question_of_each_type(course):
+    """The first question of each type in the course data, in the order of lessons.questions.TYPES."""
+    from lessons.questions import TYPES
+
+    found = {}
+    for question in course.extra["question"].values():
+        found.setdefault(question.type, question)
+    missing = [qtype for qtype in TYPES if qtype not in found]
+    assert not missing, f"the course data has no question of type {missing}"
+    return [found[qtype] for qtype in TYPES]

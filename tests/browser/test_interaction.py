@@ -140,18 +140,6 @@ def wrong_answer(question):
     return answer
 
 
-def one_question_of_each_type(course):
-    """The first question of each type in the data, in the order of lessons.questions.TYPES."""
-    from lessons.questions import TYPES
-
-    found = {}
-    for question in course.extra["question"].values():
-        found.setdefault(question.type, question)
-    missing = [qtype for qtype in TYPES if qtype not in found]
-    assert not missing, f"the course data has no question of type {missing}"
-    return [found[qtype] for qtype in TYPES]
-
-
 # --------------------------------------------------------------------------- driving one question's controls
 
 
@@ -260,13 +248,13 @@ def assert_evidence_shown(course, question, feedback: str) -> None:
 # --------------------------------------------------------------------------- tests
 
 
-def test_each_quiz_type_answered_wrongly_then_rightly(lab_page, lab_server, course):
+def test_each_quiz_type_answered_wrongly_then_rightly(lab_page, lab_server, course, one_question_of_each_type):
     """One question of every type: a wrong answer shows "✗ Not right" and no evidence; the right answer shows
     "✓ Correct", the explanation and the verbatim evidence, and the score goes to 1 of 1."""
     from lessons.questions import topic_of
     from lessons.quiz_widgets import OUTCOME_SIGNS
 
-    picks = one_question_of_each_type(course)
+    picks = one_question_of_each_type
     learner = fresh_learner()
     sources = [f"from lessons import quiz\nquiz({topic_of(q.lesson)!r}, only={q.id!r}, learner={learner!r})"
                for q in picks]

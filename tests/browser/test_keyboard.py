@@ -15,18 +15,6 @@ from test_browser_lab import write_notebook
 ACTIVE = "() => document.activeElement ? document.activeElement.outerHTML.slice(0, 160) : null"
 
 
-def questions_of_each_type(course):
-    """The first question of each type in the course data, in the order of lessons.questions.TYPES."""
-    from lessons.questions import TYPES
-
-    found = {}
-    for question in course.extra["question"].values():
-        found.setdefault(question.type, question)
-    missing = [qtype for qtype in TYPES if qtype not in found]
-    assert not missing, f"the course has no question of type {missing}"
-    return [found[qtype] for qtype in TYPES]
-
-
 def tab_to(page, target, limit: int = 40) -> None:
     """Press Tab until `target` has the focus."""
     for _ in range(limit):
@@ -78,8 +66,8 @@ def answer_with_keys(page, box, question) -> None:
         raise AssertionError(f"no keyboard route for question type {question.type!r}")
 
 
-def test_one_question_of_each_type_answered_by_keyboard(lab_page, lab_server, course):
-    picks = questions_of_each_type(course)
+def test_one_question_of_each_type_answered_by_keyboard(lab_page, lab_server, course, one_question_of_each_type):
+    picks = one_question_of_each_type
     learner = f"keyboard-{uuid.uuid4().hex[:8]}"  # a fresh learner: no saved answer from another test fills a control
     sources = ["from lessons import quiz"] + [f"quiz({q.lesson!r}, only={q.id!r}, learner={learner!r})" for q in picks]
     path = write_notebook(lab_server.root, "keyboard_quiz.ipynb", sources)
