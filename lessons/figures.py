@@ -52,13 +52,88 @@ def _figure_class():
     return _FIGURE_CLASS
 
 
-def new_figure(width: float, height: float):
-    """A figure outside pyplot (nothing global to close), with an Agg canvas so text can be measured."""
+def new_figure(width: float, height: float, redrawn: bool = False):
+    """A figure outside pyplot (nothing global to close), with an Agg canvas so text can be measured.
+
+    `redrawn=True`: for a figure a widget redraws many times, possibly at other sizes (see `_redraw_canvas`).
+    """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     figure = _figure_class()(figsize=(width, height), dpi=DEFAULT_DPI)
-    FigureCanvasAgg(figure)
+    (_redraw_canvas() if redrawn else FigureCanvasAgg)(figure)
     return figure
+
+
+_TEXT_STAMPS: dict = {}  # (text, font, dpi, colour, ...) -> (RGBA pixels, pen x, baseline y in them)
+_REDRAW_CANVAS = None
+
+
+def _redraw_canvas():
+    """An Agg canvas for fast redraws: it keeps a renderer for each of its last few sizes and draws every
+    distinct line of text only once.
+
+    matplotlib (3.11) lays out and renders text glyph by glyph on every draw, which was most of a redraw's
+    time, and it caches text measurements per renderer, while a plain canvas makes a new renderer whenever
+    the figure's size changes. Lines of text are stamped as images; other backends (PDF, SVG) are untouched.
+    """
+    global _REDRAW_CANVAS
+    if _REDRAW_CANVAS is None:
+        import math
+
+        import numpy as np
+        from matplotlib import rcParams
+        from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+
+        class StampingRenderer(RendererAgg):
+            def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+                shaped = mtext is not None and (getattr(mtext, "get_fontfeatures", lambda: None)() is not None
+                                                or getattr(mtext, "get_language", lambda: None)() is not None)
+                if ismath or angle or shaped:
+                    return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+                # Glyphs are placed to 1/64 pixel: a stamp is kept for each position within a pixel, so
+                # it matches Agg's own drawing; positions repeat from one redraw to the next.
+                (column, x64), (row, y64) = divmod(round(x * 64), 64), divmod(round(y * 64), 64)
+                key = (s, hash(prop), self.dpi, gc.get_rgb()[:3], gc.get_antialiased(), x64, y64,
+                       rcParams["text.hinting"], rcParams["text.hinting_factor"])
+                stamp = _TEXT_STAMPS.get(key)
+                if stamp is None:
+                    if len(_TEXT_STAMPS) > 4000:
+                        _TEXT_STAMPS.clear()
+                    stamp = _TEXT_STAMPS[key] = self._stamp(gc, s, prop, x64 / 64, y64 / 64)
+                image, left, top = stamp
+                # y runs down from the top here; draw_image wants the image's lower left corner from the bottom.
+                self.draw_image(gc, column - left, self.height - (row - top) - image.shape[0], image)
+
+            def _stamp(self, gc, s, prop, x_fraction, y_fraction):
+                """The line drawn by Agg itself on a transparent scratch canvas, in the text's colour (the
+                alpha is applied when the stamp is drawn); with where the pixel holding the pen position is."""
+                width, height, descent = self.get_text_width_height_descent(s, prop, ismath=False)
+                pad = 2 + math.ceil(prop.get_size_in_points() * self.dpi / 72 / 3)  # overhanging glyphs
+                ascent = math.ceil(height - descent)
+                scratch = RendererAgg(math.ceil(width) + 2 * pad, ascent + math.ceil(descent) + 2 * pad, self.dpi)
+                pen = scratch.new_gc()
+                pen.set_foreground(gc.get_rgb()[:3])
+                pen.set_antialiased(gc.get_antialiased())
+                RendererAgg.draw_text(scratch, pen, pad + x_fraction, pad + ascent + y_fraction, s, prop, 0)
+                pen.restore()
+                # draw_image takes rows from the bottom up.
+                return np.ascontiguousarray(np.asarray(scratch.buffer_rgba())[::-1]), pad, pad + ascent
+
+        class RedrawCanvas(FigureCanvasAgg):
+            kept = 4  # renderers kept; each holds one picture's pixels
+
+            def get_renderer(self):
+                key = (*self.get_width_height(physical=True), self.figure.dpi)
+                renderers = self.__dict__.setdefault("_renderers", {})
+                renderer = renderers.pop(key, None) or StampingRenderer(*key)
+                renderers[key] = renderer  # now the most recently used
+                while len(renderers) > self.kept:
+                    renderers.pop(next(iter(renderers)))
+                self.renderer, self._lastKey = renderer, key
+                return renderer
+
+        _REDRAW_CANVAS = RedrawCanvas
+    return _REDRAW_CANVAS
 
 
 def set_alt_text(figure, text: str) -> None:

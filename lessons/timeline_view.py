@@ -11,7 +11,7 @@ from .figures import GREY, LIGHT_GREY, OKABE_ITO, QuickRenderer, alt_text, figur
     resolve_course, set_alt_text
 from .model import Course, Event
 
-__all__ = ["timeline", "timeline_figure", "events_table", "select_events", "event_html", "alt_text",
+__all__ = ["timeline", "timeline_figure", "events_table", "select_events", "event_html", "legend_html", "alt_text",
            "figure_html", "THEMES", "THEME_LABELS"]
 
 THEMES = ("war", "forces", "csto", "diplomacy")
@@ -40,6 +40,10 @@ KEY_POINTS = 7.5
 MARKER_POINTS = 7
 LABEL_GAP_INCHES = 0.07
 ROW_GAP_INCHES = 0.06  # horizontal room left between two items sharing a row
+# Heights: the figure's title (the widget's figure has none, only a top margin), a panel's title, its date
+# labels, the gap after a panel, the symbol legend.
+TITLE_INCHES, LEAN_TOP_INCHES, PANEL_TITLE_INCHES, DATES_INCHES, GAP_INCHES, LEGEND_INCHES = \
+    0.45, 0.05, 0.3, 0.4, 0.15, 0.55
 DETAIL_MONTHS = 12  # the detail panel starts this many months before the end of the last article event's month
 DETAIL_MAX_MONTHS = 18  # ... and runs on to the last event, if that keeps it this short
 SINGLE_PANEL_DAYS = 550  # a course whose events fit in this many days needs no overview panel
@@ -262,6 +266,11 @@ class _Panel:
     rows: dict = field(default_factory=dict)  # theme -> number of rows
     items: list = field(default_factory=list)  # placed items
     window: tuple[dt.date, dt.date] | None = None  # the detail panel's span, shaded on the overview
+    short_title: str = ""  # the widget's title, where the full one is explained beside the image
+
+    @property
+    def key(self) -> str:
+        return "overview" if self.window else "detail"
 
 
 def _span(event: Event) -> tuple[dt.date, dt.date]:
@@ -302,6 +311,10 @@ def _detail_window(all_events: list[Event]) -> tuple[dt.date, dt.date] | None:
     return window_start, window_end
 
 
+def _window_words(window: tuple[dt.date, dt.date]) -> str:
+    return f"{window[0]:%B %Y} \u2013 {window[1] - dt.timedelta(days=1):%B %Y}"
+
+
 def _panels(events: list[Event], all_events: list[Event]) -> list[_Panel]:
     """An overview and a detail panel (or one of them, if the events shown need only one)."""
     window = _detail_window(all_events)
@@ -317,12 +330,12 @@ def _panels(events: list[Event], all_events: list[Event]) -> list[_Panel]:
     overview = [e for e in events if _span(e)[0] < window_start or _span(e)[0] >= window_end]
     over_start = dt.date(first.year - first.year % 5, 1, 1)
     over_end = dt.date((max(last, window_end - dt.timedelta(days=1))).year + 1, 1, 1)
-    window_words = f"{window_start:%B %Y} \u2013 {window_end - dt.timedelta(days=1):%B %Y}"
+    window_words = _window_words(window)
     panels = []
     if overview:
-        panels.append(_Panel(f"Overview {over_start.year}\u2013{over_end.year - 1} "
-                             f"(the grey band, {window_words}, is shown in detail below)",
-                             over_start, over_end, overview, "years", window=(window_start, window_end)))
+        years = f"Overview {over_start.year}\u2013{over_end.year - 1}"
+        panels.append(_Panel(f"{years} (the grey band, {window_words}, is shown in detail below)",
+                             over_start, over_end, overview, "years", window=window, short_title=years))
     if detail:
         panels.append(_Panel(f"Detail: {window_words}", window_start, window_end, detail, "months"))
     return panels
@@ -335,31 +348,31 @@ def _label_text(event: Event, number: int) -> str:
 _TEXT_WIDTHS: dict[tuple[str, float, str, float], float] = {}  # measured once per process: redraws stay fast
 
 
-def _text_width(renderer, dpi: float, text: str, points: float, weight: str = "normal") -> float:
-    """The width of one line of text in inches, as Agg draws it."""
-    key = (text, points, weight, dpi)
-    if key not in _TEXT_WIDTHS:
+def _text_width(figure, text: str, points: float, weight: str = "normal") -> float:
+    """The width of one line of text in inches, as Agg draws it at the figure's dpi."""
+    key = (text, points, weight, figure.dpi)
+    width = _TEXT_WIDTHS.get(key)
+    if width is None:
         from matplotlib.font_manager import FontProperties
 
-        width, _, _ = renderer.get_text_width_height_descent(text, FontProperties(size=points, weight=weight),
-                                                             ismath=False)
-        _TEXT_WIDTHS[key] = width / dpi
-    return _TEXT_WIDTHS[key]
+        pixels, _, _ = figure.canvas.get_renderer().get_text_width_height_descent(
+            text, FontProperties(size=points, weight=weight), ismath=False)
+        width = _TEXT_WIDTHS[key] = pixels / figure.dpi
+    return width
 
 
 class _Layout:
     """Places every mark and label in its lane, in rows, so that nothing overlaps (measured in inches)."""
 
     def __init__(self, figure, width: float):
-        self.renderer = figure.canvas.get_renderer()
-        self.dpi = figure.dpi
+        self.figure = figure
         # The lane names set the left margin, so they are never cut off.
         self.left = 0.25 + max(self.text_width(THEME_LABELS[t], LANE_POINTS, "bold") for t in THEMES)
         self.width = width
         self.axes_width = width - self.left - RIGHT_INCHES
 
     def text_width(self, text: str, points: float = LABEL_POINTS, weight: str = "normal") -> float:
-        return _text_width(self.renderer, self.dpi, text, points, weight)
+        return _text_width(self.figure, text, points, weight)
 
     def fit(self, text: str, points: float, limit: float) -> str:
         """`text`, cut with an ellipsis if it is wider than `limit` inches (binary search: few measurements)."""
@@ -443,18 +456,21 @@ def _num(day: dt.date) -> float:
 def _draw_mark(ax, start: dt.date, end: dt.date, precision: str, y: float, colour: str, filled: bool,
                gid: str, style: str = "event"):
     """A day as a point; any longer precision as a bar covering every day it can mean."""
+    from matplotlib.lines import Line2D
     from matplotlib.patches import Rectangle
 
+    # Artists are added with add_artist, not plot/add_patch: the limits are fixed, so updating the data
+    # limits for every mark would be wasted work on each redraw.
     x0 = _num(start)
     if precision == "day":
         if style == "other":
-            return ax.plot([x0 + 0.5], [y], marker="X", markersize=MARKER_POINTS + 1, color="black",
-                           markerfacecolor="white", markeredgewidth=1.2, linestyle="none", gid=gid, zorder=4,
-                           clip_on=False)[0]
+            return ax.add_artist(Line2D([x0 + 0.5], [y], marker="X", markersize=MARKER_POINTS + 1, color="black",
+                                        markerfacecolor="white", markeredgewidth=1.2, linestyle="none", gid=gid,
+                                        zorder=4, clip_on=False))
         # A day's point is never clipped: one on the panel's last day would be cut in half.
-        return ax.plot([x0 + 0.5], [y], marker="o", markersize=MARKER_POINTS, linestyle="none", gid=gid,
-                       markerfacecolor=colour if filled else "white", markeredgecolor=colour,
-                       markeredgewidth=1.6, zorder=4, clip_on=False)[0]
+        return ax.add_artist(Line2D([x0 + 0.5], [y], marker="o", markersize=MARKER_POINTS, linestyle="none",
+                                    gid=gid, markerfacecolor=colour if filled else "white", markeredgecolor=colour,
+                                    markeredgewidth=1.6, zorder=4, clip_on=False))
     width = (end - start).days + 1
     if style == "other":
         # Under the article's bar, so where the two overlap the article's reading stays visible.
@@ -463,40 +479,27 @@ def _draw_mark(ax, start: dt.date, end: dt.date, precision: str, y: float, colou
     else:
         patch = Rectangle((x0, y - 0.22), width, 0.44, facecolor=colour if filled else "white",
                           edgecolor=colour, linewidth=1.4, linestyle="-" if filled else "--", gid=gid, zorder=3)
-    ax.add_patch(patch)
-    return patch
+    return ax.add_artist(patch)
 
 
-def _draw_panel(figure, panel: _Panel, lanes, bottom: float, height: float, layout: _Layout,
-                full_height: float):
-    width = layout.width
-    ax = figure.add_axes([layout.left / width, bottom / full_height, layout.axes_width / width,
-                          height / full_height])
+def _draw_frame(ax, panel: _Panel, title: str) -> None:
+    """What a panel shows whatever the filters: its date scale, grid, title and the detail window's band.
+
+    Everything here is placed in axes coordinates vertically, so it stays right when the lanes change.
+    """
+    from matplotlib.lines import TICKDOWN, Line2D
+
     ax.set_xlim(_num(panel.start), _num(panel.end))
-    total_rows = sum(panel.rows[t] for t in lanes)
-    ax.set_ylim(total_rows, 0)
-    offsets, top = {}, 0
-    for index, theme in enumerate(lanes):
-        offsets[theme] = top
-        if index % 2 == 0:
-            ax.axhspan(top, top + panel.rows[theme], color=LIGHT_GREY, zorder=0, linewidth=0)
-        if index:
-            ax.axhline(top, color=GREY, linewidth=0.6, zorder=1)
-        top += panel.rows[theme]
     # Axis labels are plain texts, not matplotlib ticks: a tick is five artists, and building them
     # was most of the cost of a redraw.
     ax.set_xticks([])
     ax.set_yticks([])
-    lane_axis = ax.get_yaxis_transform()
-    for theme in lanes:
-        ax.text(-0.012, offsets[theme] + panel.rows[theme] / 2, THEME_LABELS[theme], transform=lane_axis,
-                ha="right", va="center", fontsize=LANE_POINTS, fontweight="bold", color=THEME_COLOURS[theme],
-                gid=f"lane:{theme}", parse_math=False)
-    ax.set_title(panel.title, fontsize=9, loc="left")
-    window = panel.window
-    if window:
-        ax.axvspan(_num(window[0]), _num(window[1]), color="#CFCFCF", zorder=0.5, linewidth=0, gid="detail-window")
-    # Date labels under the axis, and grid lines as one collection.
+    for spine in ("top", "right"):
+        ax.spines[spine].set_visible(False)
+    ax.set_title(title, fontsize=9, loc="left")
+    if panel.window:
+        ax.axvspan(_num(panel.window[0]), _num(panel.window[1]), color="#CFCFCF", zorder=0.5, linewidth=0,
+                   gid="detail-window")
     if panel.ticks == "years":
         years = range(panel.start.year, panel.end.year + 1)
         ticks = [(_num(dt.date(y, 1, 1)), str(y)) for y in years if y % 5 == 0]
@@ -504,42 +507,63 @@ def _draw_panel(figure, panel: _Panel, lanes, bottom: float, height: float, layo
     else:
         ticks = list(zip(*_month_ticks(panel.start, panel.end)))
         grid = [position for position, _ in ticks]
-    ax.vlines(grid, 0, total_rows, colors="white" if panel.ticks == "years" else "#DDDDDD", linewidth=0.6,
-              zorder=0.6)
     date_axis = ax.get_xaxis_transform()
-    tick_length = 0.05 / (total_rows * ROW_INCHES)  # 0.05 inch, as a fraction of the axes' height
-    ax.vlines([position for position, _ in ticks], -tick_length, 0, transform=date_axis, colors="black",
-              linewidth=0.8, clip_on=False)
+    ax.vlines(grid, 0, 1, transform=date_axis, colors="white" if panel.ticks == "years" else "#DDDDDD",
+              linewidth=0.6, zorder=0.6)
+    positions = [position for position, _ in ticks]
+    ax.add_artist(Line2D(positions, [0] * len(positions), transform=date_axis, marker=TICKDOWN,
+                         markersize=0.05 * 72, markeredgewidth=0.8, color="black", linestyle="none", clip_on=False))
     for position, text in ticks:
         ax.annotate(text, (position, 0), xycoords=date_axis, xytext=(0, -5), textcoords="offset points",
                     ha="center", va="top", fontsize=8, annotation_clip=False, gid="date-label")
-    for spine in ("top", "right"):
-        ax.spines[spine].set_visible(False)
 
-    panel_key = "overview" if window else "detail"
-    marks = figure.lessons_marks
+
+def _draw_events(ax, panel: _Panel, lanes, layout: _Layout, marks: dict) -> list:
+    """The lanes and the events of one panel; returns the artists, so a redraw can remove them."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
+
+    total_rows = sum(panel.rows[t] for t in lanes)
+    ax.set_ylim(total_rows, 0)
+    drawn, offsets, top = [], {}, 0
+    lane_axis = ax.get_yaxis_transform()
+    for index, theme in enumerate(lanes):
+        offsets[theme] = top
+        rows = panel.rows[theme]
+        if index % 2 == 0:
+            drawn.append(ax.add_artist(Rectangle((0, top), 1, rows, transform=lane_axis, color=LIGHT_GREY,
+                                                 zorder=0, linewidth=0)))
+        if index:
+            drawn.append(ax.add_artist(Line2D([0, 1], [top, top], transform=lane_axis, color=GREY, linewidth=0.6,
+                                              zorder=1)))
+        drawn.append(ax.text(-0.012, top + rows / 2, THEME_LABELS[theme], transform=lane_axis, ha="right",
+                             va="center", fontsize=LANE_POINTS, fontweight="bold", color=THEME_COLOURS[theme],
+                             gid=f"lane:{theme}", parse_math=False))
+        top += rows
+
+    pad = (panel.end - panel.start).days / layout.axes_width * 0.03  # 0.03 inch round the marks
     for item in panel.items:
         event, theme = item["event"], item["theme"]
         y = offsets[theme] + item["row"] + 0.5
         colour = THEME_COLOURS[theme]
-        suffix = f"{event.id}:{theme}:{panel_key}"
-        _draw_mark(ax, event.date.start, event.date.end, event.date.precision, y, colour,
-                   not event.background, f"event:{suffix}")
+        suffix = f"{event.id}:{theme}:{panel.key}"
+        drawn.append(_draw_mark(ax, event.date.start, event.date.end, event.date.precision, y, colour,
+                                not event.background, f"event:{suffix}"))
         other = event.date.discrepancy
         if other:
-            _draw_mark(ax, other.start, other.end, other.precision, y, colour, False, f"discrepancy:{suffix}",
-                       style="other")
+            drawn.append(_draw_mark(ax, other.start, other.end, other.precision, y, colour, False,
+                                    f"discrepancy:{suffix}", style="other"))
             a, b = sorted([(_num(event.date.start) + _num(event.date.end) + 1) / 2,
                            (_num(other.start) + _num(other.end) + 1) / 2])
-            ax.plot([a, b], [y, y], linestyle=":", color="black", linewidth=1.2, zorder=2,
-                    gid=f"discrepancy-link:{suffix}")
+            drawn.append(ax.add_artist(Line2D([a, b], [y, y], linestyle=":", color="black", linewidth=1.2,
+                                              zorder=2, gid=f"discrepancy-link:{suffix}")))
         text = ax.text(_num(panel.start) + item["label_x"], y, item["text"], ha=item["align"], va="center",
                        fontsize=LABEL_POINTS, color="black", gid=f"label:{suffix}", parse_math=False, zorder=6)
+        drawn.append(text)
         first, last = _span(event)
-        pad = (panel.end - panel.start).days / layout.axes_width * 0.03  # 0.03 inch round the marks
         marks.setdefault(event.id, []).append(
             (ax, (_num(first) - pad, y - 0.45), (last - first).days + 1 + 2 * pad, text, suffix))
-    return ax
+    return drawn
 
 
 def _highlight(figure, selected: str | None) -> None:
@@ -550,8 +574,8 @@ def _highlight(figure, selected: str | None) -> None:
         artist.remove()
     added = []
     for ax, corner, width, _text, suffix in figure.lessons_marks.get(selected, ()):
-        added.append(ax.add_patch(Rectangle(corner, width, 0.9, facecolor="none", edgecolor="black",
-                                            linewidth=1.8, zorder=5, gid=f"selected:{suffix}")))
+        added.append(ax.add_artist(Rectangle(corner, width, 0.9, facecolor="none", edgecolor="black",
+                                             linewidth=1.8, zorder=5, gid=f"selected:{suffix}")))
     figure._lessons_highlight = added
     figure.lessons_selected = selected if added else None
 
@@ -598,6 +622,38 @@ def _legend(figure, bottom: float, height: float, full_height: float):
     return ax
 
 
+# Each symbol of LEGEND_ENTRIES as a small inline SVG (24 x 14 px), for the widget's HTML legend.
+_LEGEND_SVG = {
+    "point": f'<circle cx="12" cy="7" r="4" fill="{GREY}"/>',
+    "bar": f'<rect x="2" y="4" width="20" height="6" fill="{GREY}"/>',
+    "hollow": f'<circle cx="12" cy="7" r="3.6" fill="white" stroke="{GREY}" stroke-width="1.6"/>',
+    "other": ('<line x1="7" y1="7" x2="22" y2="7" stroke="black" stroke-width="1.2" stroke-dasharray="1.2 2"/>'
+              '<path d="M4.6 2.8 7 5.2 9.4 2.8 11.2 4.6 8.8 7 11.2 9.4 9.4 11.2 7 8.8 4.6 11.2 2.8 9.4 5.2 7 '
+              '2.8 4.6Z" fill="white" stroke="black" stroke-width="1"/>'),
+    "star": "",
+    "selected": '<rect x="2" y="2" width="20" height="10" fill="none" stroke="black" stroke-width="1.8"/>',
+}
+
+
+def legend_html(course: Course | None = None) -> str:
+    """The symbol key the static figure draws under its plot, as HTML beside the widget's image.
+
+    In HTML it costs nothing to redraw; the figure's grey band is explained here too, as the widget's
+    overview title is short.
+    """
+    items = [f'<li style="white-space:nowrap"><svg aria-hidden="true" width="24" height="14" '
+             f'style="vertical-align:middle">{_LEGEND_SVG[symbol]}</svg> {escape(label)}</li>'
+             for symbol, label in LEGEND_ENTRIES]
+    window = _detail_window(resolve_course(course).events_in_order())
+    if window:
+        items.append('<li><svg aria-hidden="true" width="24" height="14" style="vertical-align:middle">'
+                     '<rect x="2" y="1" width="20" height="12" fill="#CFCFCF"/></svg> '
+                     f"grey band in the overview: {escape(_window_words(window))}, shown in detail below</li>")
+    return ('<div class="lessons-timeline-legend" aria-label="Symbols used in the timeline">'
+            '<ul style="columns:3;list-style:none;padding-left:0;font-size:85%;margin:0 0 0.5em 0">'
+            + "".join(items) + "</ul></div>")
+
+
 def _month_ticks(start: dt.date, end: dt.date) -> tuple[list[float], list[str]]:
     """A tick at each month's first day: 'Mar', with the year under January and under the first tick."""
     ticks, labels, day = [], [], start
@@ -620,11 +676,14 @@ def _key(figure, events, numbers, layout: _Layout, top: float, width: float, ful
     column_width = (width - 0.4) / columns
     per_column = -(-len(events) // columns)
     line = KEY_POINTS * 1.55 / 72
+    texts = []
     for index, event in enumerate(events):
         column, row = divmod(index, per_column)
         text = layout.fit(key_line(event, numbers[event.id]), KEY_POINTS, column_width - 0.15)
-        figure.text((0.2 + column * column_width) / width, (top - (row + 1) * line) / full_height, text,
-                    fontsize=KEY_POINTS, va="bottom", ha="left", gid=f"key:{event.id}", parse_math=False)
+        texts.append(figure.text((0.2 + column * column_width) / width, (top - (row + 1) * line) / full_height,
+                                 text, fontsize=KEY_POINTS, va="bottom", ha="left", gid=f"key:{event.id}",
+                                 parse_math=False))
+    return texts
 
 
 def _alt_text(selection: Selection, events, panels) -> str:
@@ -669,38 +728,79 @@ CAPTION = ("Filled marks come from the article, hollow marks from background sou
            "and to the events table.")
 
 
-def _draw_timeline(figure, course: Course, selection: Selection, width: float, key: bool):
-    events = list(selection.events)
-    panels = _panels(events, course.events_in_order())
-    layout = _Layout(figure, width)
-    for panel in panels:
-        layout.place(panel, selection.themes, selection.numbers)
-    lanes = selection.themes
-    title_h, panel_title_h, tick_h, gap_h = 0.45, 0.3, 0.4, 0.15
-    legend_h = 0.55
-    key_h = (-(-len(events) // 2) * KEY_POINTS * 1.55 / 72 + 0.15) if key else 0.0
-    panel_heights = [sum(p.rows[t] for t in lanes) * ROW_INCHES for p in panels]
-    full_height = title_h + sum(h + panel_title_h + tick_h + gap_h for h in panel_heights) + legend_h + key_h
-    figure.set_size_inches(width, full_height)
-    figure.lessons_marks = {}
+def _title(events) -> str:
     years = f"{min(e.date.start for e in events).year}\u2013{max(e.date.end for e in events).year}"
-    figure.text(0.2 / width, 1 - 0.3 / full_height,
-                f"Timeline: {len(events)} event{'s' if len(events) != 1 else ''}, {years}",
-                fontsize=11, fontweight="bold", ha="left", va="baseline", parse_math=False)
-    top = full_height - title_h
-    for panel, height in zip(panels, panel_heights):
-        top -= panel_title_h
-        _draw_panel(figure, panel, lanes, top - height, height, layout, full_height)
-        top -= height + tick_h + gap_h
-    _legend(figure, top - legend_h, legend_h, full_height)
-    top -= legend_h
-    if key:
-        _key(figure, events, selection.numbers, layout, top, width, full_height)
-    figure.lessons_events = tuple(e.id for e in events)
-    figure.lessons_messages = selection.messages
-    set_alt_text(figure, _alt_text(selection, events, panels))
-    figure.lessons_caption = CAPTION
-    return figure
+    return f"Timeline: {len(events)} event{'s' if len(events) != 1 else ''}, {years}"
+
+
+class _Drawing:
+    """One timeline figure, drawn for a selection and redrawn in place for the next one.
+
+    The panels' axes, date scales and titles do not depend on the filters (panels span the whole course),
+    so they are built once; a redraw removes the previous lanes and marks and adds the new ones.
+    `lean` (the widget) leaves out the title and symbol legend, which the widget shows as HTML, and uses
+    the panels' short titles.
+    """
+
+    def __init__(self, course: Course, width: float = FIGURE_WIDTH, key: bool = True, lean: bool = False):
+        self.all_events = course.events_in_order()
+        self.width, self.key, self.lean = width, key, lean
+        self.figure = new_figure(width, 6, redrawn=lean)
+        self.figure.lessons_marks = {}
+        self.layout = _Layout(self.figure, width)
+        self.frames: dict = {}  # panel key -> its axes
+        self.legend = None
+        self.drawn: list = []  # this selection's artists
+
+    def draw(self, selection: Selection):
+        figure, layout, width = self.figure, self.layout, self.width
+        _highlight(figure, None)
+        for artist in self.drawn:
+            artist.remove()
+        self.drawn = []
+        events = list(selection.events)
+        lanes = selection.themes
+        panels = _panels(events, self.all_events)
+        for panel in panels:
+            layout.place(panel, lanes, selection.numbers)
+        title_h = LEAN_TOP_INCHES if self.lean else TITLE_INCHES
+        legend_h = 0.0 if self.lean else LEGEND_INCHES
+        key_h = (-(-len(events) // 2) * KEY_POINTS * 1.55 / 72 + 0.15) if self.key else 0.0
+        panel_heights = [sum(p.rows[t] for t in lanes) * ROW_INCHES for p in panels]
+        full_height = (title_h + sum(h + PANEL_TITLE_INCHES + DATES_INCHES + GAP_INCHES for h in panel_heights)
+                       + legend_h + key_h)
+        figure.set_size_inches(width, full_height)
+        figure.lessons_marks = {}
+        if not self.lean:
+            self.drawn.append(figure.text(0.2 / width, 1 - 0.3 / full_height, _title(events), fontsize=11,
+                                          fontweight="bold", ha="left", va="baseline", parse_math=False))
+        top = full_height - title_h
+        for panel, height in zip(panels, panel_heights):
+            top -= PANEL_TITLE_INCHES
+            ax = self.frames.get(panel.key)
+            if ax is None:
+                ax = self.frames[panel.key] = figure.add_axes([0, 0, 1, 1])
+                _draw_frame(ax, panel, (panel.short_title or panel.title) if self.lean else panel.title)
+            ax.set_position([layout.left / width, (top - height) / full_height, layout.axes_width / width,
+                             height / full_height])
+            self.drawn += _draw_events(ax, panel, lanes, layout, figure.lessons_marks)
+            top -= height + DATES_INCHES + GAP_INCHES
+        shown = {panel.key for panel in panels}
+        for key, ax in self.frames.items():
+            ax.set_visible(key in shown)
+        if not self.lean:
+            bottom = top - legend_h
+            if self.legend is None:
+                self.legend = _legend(figure, bottom, legend_h, full_height)
+            self.legend.set_position([0, bottom / full_height, 1, legend_h / full_height])
+            top = bottom
+        if self.key:
+            self.drawn += _key(figure, events, selection.numbers, layout, top, width, full_height)
+        figure.lessons_events = tuple(e.id for e in events)
+        figure.lessons_messages = selection.messages
+        set_alt_text(figure, _alt_text(selection, events, panels))
+        figure.lessons_caption = CAPTION
+        return figure
 
 
 def timeline_figure(course: Course | None = None, themes=None, actors=None, include_background: bool = True,
@@ -713,21 +813,12 @@ def timeline_figure(course: Course | None = None, themes=None, actors=None, incl
     """
     course = resolve_course(course)
     selection = select_events(course, themes, actors, include_background)
-    figure = _figure_for(course, selection, width, key)
+    if selection.events:
+        figure = _Drawing(course, width, key).draw(selection)
+    else:
+        figure = _message_figure(" ".join([*selection.messages, selection.empty_message]), width)
     _highlight(figure, selected)
     return figure
-
-
-def _figure_for(course, selection, width, key, figure=None):
-    """Draw into `figure` (reused, so a redraw allocates little) or a new one; a message figure if empty."""
-    if not selection.events:
-        return _message_figure(" ".join([*selection.messages, selection.empty_message]), width)
-    if figure is None or not hasattr(figure, "lessons_marks"):
-        figure = new_figure(width, 6)
-    else:
-        figure.clear()
-        figure._lessons_highlight = []
-    return _draw_timeline(figure, course, selection, width, key)
 
 
 # --------------------------------------------------------------------------- the selected event's panel
@@ -782,7 +873,8 @@ class TimelineView:
 
         self.course = course
         self._cache: dict[tuple, str] = {}  # (filters, selected) -> rendered figure HTML
-        self._figure = None  # one figure, reused for every redraw
+        self._drawing: _Drawing | None = None  # one figure, redrawn in place for new filters
+        self._legend_html = legend_html(course)
         self._figure_key = None  # the filters it was last drawn for
         self._figure_selected = None
         self._updating = False
@@ -817,6 +909,7 @@ class TimelineView:
                                           layout=widgets.Layout(width="auto"))
         self.status = widgets.HTML(value="")
         self.figure_area = widgets.HTML(value="")
+        self.legend_area = widgets.HTML(value="")
         self.key_area = widgets.HTML(value="")
         self.panel = widgets.HTML(value="")
         self.panel.add_class("lessons-timeline-panel")
@@ -828,8 +921,8 @@ class TimelineView:
                                                            self.table_box])]),
             widgets.HBox([self.previous_button, self.slider, self.next_button]),
         ])
-        self.widget = widgets.VBox([controls, self.status, self.figure_area, self.key_area, self.panel,
-                                    self.table_area])
+        self.widget = widgets.VBox([controls, self.status, self.figure_area, self.legend_area, self.key_area,
+                                    self.panel, self.table_area])
         self.widget.add_class("lessons-timeline")
         self.widget._lessons_view = self  # lets tests and notebooks reach the controller
 
@@ -861,14 +954,17 @@ class TimelineView:
     def _current_figure(self):
         selection = self.selection
         key = (selection.themes, selection.actors, selection.include_background)
+        if self._drawing is None:
+            self._drawing = _Drawing(self.course, FIGURE_WIDTH, key=False, lean=True)
+        figure = self._drawing.figure
         if key != self._figure_key:
-            self._figure = _figure_for(self.course, selection, FIGURE_WIDTH, False, self._figure)
+            self._drawing.draw(selection)
             self._figure_key, self._figure_selected = key, None
-            self._renderer = QuickRenderer(self._figure)
+            self._renderer = QuickRenderer(figure)
         if self._figure_selected != self.selected:
-            _highlight(self._figure, self.selected)  # a new selection only moves the outline
+            _highlight(figure, self.selected)  # a new selection only moves the outline
             self._figure_selected = self.selected
-        return self._figure
+        return figure
 
     def _on_filter(self, change=None):
         if not self._updating:
@@ -929,18 +1025,19 @@ class TimelineView:
     def _show(self):
         selection = self.selection
         if not selection.events:
-            self.figure_area.value = ""
-            self.key_area.value = ""
+            self.figure_area.value = self.legend_area.value = self.key_area.value = ""
             self.panel.value = "<p>No event selected: no events match the filters.</p>"
             return
         key = (selection.themes, selection.actors, selection.include_background, self.selected)
         if key not in self._cache:
             figure = self._current_figure()
             png = self._renderer.png(figure._lessons_highlight)  # only the outline is drawn anew
-            self._cache[key] = png_html(png, alt_text(figure), CAPTION, "lessons-timeline-figure")
+            self._cache[key] = (f'<p style="margin:0.2em 0"><strong>{escape(_title(selection.events))}</strong></p>'
+                                + png_html(png, alt_text(figure), CAPTION, "lessons-timeline-figure"))
             if len(self._cache) > 64:
                 self._cache.pop(next(iter(self._cache)))
         self.figure_area.value = self._cache[key]
+        self.legend_area.value = self._legend_html
         self.key_area.value = key_html(selection, self.selected)
         event = self.course.events[self.selected]
         self.panel.value = event_html(self.course, event, selection.numbers[event.id])

@@ -337,3 +337,82 @@ def test_figures_show_themselves_as_accessible_html(mini):
     assert html.startswith("<figure") and 'src="data:image/png;base64,' in html
     assert f'alt="{alt_text(figure)[:40]}' in html and "<figcaption>" in html
     assert 'alt="a &lt;b&gt;"' in figure_html(figure, alt="a <b>", caption="c")
+
+
+# --------------------------------------------------------------------------- the widget's redrawn figure
+
+
+def placed_artists(figure):
+    """(gid, pixel box) of every named artist on the visible axes: what a picture of the figure shows."""
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    return sorted((artist.get_gid(), tuple(round(v, 1) for v in artist.get_window_extent(renderer).bounds))
+                  for ax in figure.axes if ax.get_visible()
+                  for artist in itertools.chain(ax.lines, ax.patches, ax.texts) if artist.get_gid())
+
+
+def test_a_redrawn_figure_matches_a_fresh_one(mini):
+    """The widget keeps one figure and replaces only lanes and marks: nothing of an earlier filter may remain."""
+    from lessons.timeline_view import _Drawing, select_events
+
+    filters = [{}, {"themes": ["diplomacy"]}, {"include_background": False}, {"actors": ["putin"]},
+               {"themes": ["war", "csto"]}, {}]
+    reused = _Drawing(mini, key=False, lean=True)
+    for chosen in filters:
+        selection = select_events(mini, **chosen)
+        figure = reused.draw(selection)
+        fresh = _Drawing(mini, key=False, lean=True).draw(selection)
+        assert placed_artists(figure) == placed_artists(fresh), chosen
+        assert tuple(figure.get_size_inches()) == tuple(fresh.get_size_inches()), chosen
+        assert sum(ax.get_visible() for ax in figure.axes) == sum(ax.get_visible() for ax in fresh.axes), chosen
+        assert drawn_event_ids(figure) == {e.id for e in selection.events}, chosen
+    # Diplomacy alone lies in the detail window: the overview's axes are hidden, then shown again.
+    reused.draw(select_events(mini, themes=["diplomacy"]))
+    assert sum(ax.get_visible() for ax in reused.figure.axes) == 1
+
+
+def test_widget_figure_leaves_title_and_legend_to_html_and_static_figure_keeps_them(mini):
+    from lessons.timeline_view import LEGEND_ENTRIES, timeline, timeline_figure
+
+    view = timeline(mini)._lessons_view
+    figure = view.figure
+    assert figure.texts == [] and len(figure.axes) == 2  # two panels; no title, legend or key in the image
+    assert_no_overlaps(figure)
+    assert "Timeline: 7 events, 1992\u20132024" in view.figure_area.value
+    legend = view.legend_area.value
+    assert "lessons-timeline-legend" in legend
+    for _symbol, label in LEGEND_ENTRIES:
+        assert label in legend
+    assert "grey band in the overview" in legend
+    # The static figure explains itself: title, legend and the grey band in the overview's title.
+    static = timeline_figure(mini)
+    texts = [t.get_text() for t in static.texts] + [t.get_text() for ax in static.axes for t in ax.texts]
+    texts += [ax.get_title(loc="left") for ax in static.axes]
+    assert "Timeline: 7 events, 1992\u20132024" in texts
+    assert all(label in texts for _symbol, label in LEGEND_ENTRIES)
+    assert any("grey band" in text for text in texts)
+    view.theme_boxes["war"].value = False
+    assert view.figure is figure and "Timeline: 6 events" in view.figure_area.value
+
+
+def test_stamped_text_draws_the_same_pixels_as_agg(mini):
+    """The widget's canvas draws each line of text once and reuses its pixels; the picture must not change."""
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from lessons import figures
+    from lessons.timeline_view import _Drawing, select_events
+
+    drawing = _Drawing(mini, key=False, lean=True)
+    for chosen in ({}, {"themes": ["diplomacy", "forces"]}, {}):  # the last draw reuses stamps
+        figure = drawing.draw(select_events(mini, **chosen))
+        figure.canvas.draw()
+    assert figures._TEXT_STAMPS
+    stamped = np.asarray(figure.canvas.buffer_rgba()).astype(int)
+    plain = FigureCanvasAgg(figure)
+    plain.draw()
+    reference = np.asarray(plain.buffer_rgba()).astype(int)
+    assert stamped.shape == reference.shape
+    ink = np.count_nonzero(reference[..., :3].min(axis=2) < 128)
+    differing = np.count_nonzero(np.abs(stamped - reference).max(axis=2) > 16)
+    assert ink > 1000 and differing <= ink // 1000, (differing, ink)
