@@ -1,4 +1,4 @@
-"""Run axe-core (installed from npm outside the repo, found through LESSONS_AXE_DIR) in a page and report violations."""
+"""Run axe-core (the copy the PyPI wheel axe-playwright-python ships) in a page and report violations."""
 from __future__ import annotations
 
 import os
@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-AXE_ENV = "LESSONS_AXE_DIR"
 BLOCKING = ("serious", "critical")  # the impacts that fail a test; minor and moderate ones are reported only
 
 # Runs axe on `context` (a selector, an include/exclude object, or null for the whole document) and returns plain
@@ -23,13 +22,16 @@ async ([context, options]) => {
 
 
 def axe_script() -> Path:
-    """axe.min.js under $LESSONS_AXE_DIR; skip without it on a developer machine, fail with CI=true."""
-    folder = os.environ.get(AXE_ENV)
-    script = Path(folder) / "node_modules" / "axe-core" / "axe.min.js" if folder else None
-    if script is not None and script.is_file():
-        return script
-    reason = (f"{AXE_ENV} is not set" if not folder else f"no axe-core at {script}") + (
-        "; install it with `npm install --prefix DIR axe-core@4` and set LESSONS_AXE_DIR=DIR (.ci/run does)")
+    """axe.min.js as the `axe-playwright-python` wheel ships it (a test dependency); fail with CI=true without it."""
+    try:
+        import axe_playwright_python
+    except ImportError as exc:
+        reason = f"the axe-playwright-python package is missing ({exc}); install the test extra: pip install -e '.[test]'"
+    else:
+        script = Path(axe_playwright_python.__file__).with_name("axe.min.js")
+        if script.is_file():
+            return script
+        reason = f"axe-playwright-python has no axe.min.js at {script}"
     if os.environ.get("CI", "").lower() in ("true", "1"):
         pytest.fail(f"accessibility tests cannot run: {reason} (CI is set, so this is a failure, not a skip)")
     pytest.skip(f"accessibility tests need axe-core: {reason}")
