@@ -137,12 +137,14 @@ class QuestionView:
                                           description="True or false?", style=_WIDE,
                                           tooltips=["The statement is true", "The statement is false"],
                                           tooltip=f"Answer question {number}: true or false")]
+        # A typed answer reaches the kernel once, when the field loses focus (as Check is pressed): sent per
+        # keystroke, the last keystrokes can queue behind the kernel and arrive after the Check click.
         if question.type == "text":
-            return [widgets.Text(value="", description="Answer", placeholder="Type your answer",
+            return [widgets.Text(value="", description="Answer", placeholder="Type your answer", continuous_update=False,
                                  tooltip=f"Type your answer to question {number}", style=_WIDE)]
         if question.type == "numeric":
             unit = f" ({question.unit})" if question.unit else ""
-            return [widgets.Text(value="", description=f"Answer{unit}", placeholder="A number",
+            return [widgets.Text(value="", description=f"Answer{unit}", placeholder="A number", continuous_update=False,
                                  tooltip=f"Type a number{unit} for question {number}", style=_WIDE)]
         blank_label = "\u2014 choose \u2014"
         if question.type == "ordering":
