@@ -1,23 +1,20 @@
 """Load and validate the whole course in one place; return typed objects or raise with every problem."""
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import difflib
 import functools
 import hashlib
 import os
-import pickle
 import re
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import yaml
 
-from . import dates, model
+from . import course_cache, dates, model
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = PACKAGE_DIR / "data"
@@ -416,7 +413,7 @@ def _cache_file() -> Path | None:
         from platformdirs import user_cache_dir
 
         folder = user_cache_dir("armenia-border-guards-course", appauthor=False)
-    return Path(folder) / f"course-py{sys.version_info[0]}.{sys.version_info[1]}.pickle" if folder else None
+    return Path(folder) / f"course-py{sys.version_info[0]}.{sys.version_info[1]}.json" if folder else None
 
 
 def _inputs_digest(data: Path, seeds: Path) -> str | None:
@@ -439,31 +436,18 @@ def _load_shared(data: Path, seeds: Path) -> model.Course:
 
     Validating means importing jsonschema (about a second, more on a busy machine) and checking every item,
     so every kernel after the first would pay that for a result already known. Only a course that validated
-    is stored, keyed by a digest of its files and of this package's code; anything else loads in full.
+    is stored, as plain JSON keyed by a digest of its files and of this package's code (lessons.course_cache);
+    anything else loads in full.
     """
     path = _cache_file()
     key = _inputs_digest(data, seeds) if path else None
     if key:
-        try:
-            with path.open("rb") as handle:  # a pickle: read only from the user's own cache folder
-                if pickle.load(handle) == key:
-                    return pickle.load(handle)
-        except Exception:  # missing, stale, truncated or from another version: validate again
-            pass
+        cached = course_cache.read(path, key)
+        if cached is not None:
+            return cached
     course = _load(data, seeds)
     if key and _inputs_digest(data, seeds) == key:  # unchanged while it loaded, so the key is right
-        written = None
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=".course-", delete=False) as handle:
-                written = handle.name
-                pickle.dump(key, handle)
-                pickle.dump(course, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(written, path)  # atomic: kernels starting together never read half a file
-        except Exception:  # a read-only or full disk only costs the next process a full load
-            if written:
-                with contextlib.suppress(OSError):
-                    os.unlink(written)
+        course_cache.write(path, course, key)  # a read-only or full disk only costs the next process a full load
     return course
 
 
