@@ -1,0 +1,347 @@
+"""A real JupyterHub class on this machine: the hub from PyPI, configurable-http-proxy from npm, the committed
+trial config (hub/trial_config.py), and learners driving their own JupyterLab servers through the proxy.
+
+Used by the class test (tests/test_hub.py) and the class figure of `python -m lessons bench`. Every server
+binds 127.0.0.1. Learners talk to their server the way JupyterLab does: the REST API (contents, sessions)
+and the kernel's WebSocket, each with a token the hub issued for that learner only.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+TRIAL_CONFIG = REPO / "hub" / "trial_config.py"
+PROXY = "configurable-http-proxy"
+COURSE_FOLDER = "course"  # where each learner's copy of the course sits in their home, as nbgitpuller puts it
+LESSON = f"{COURSE_FOLDER}/notebooks/00-start-here.ipynb"
+
+# Loaded after the committed trial config: loopback ports of this run, a service token for the harness, and
+# `USER=jovyan` as Docker and Kubernetes images set it for every learner.
+CLASS_CONFIG = '''
+import os
+from jupyterhub.spawner import SimpleLocalProcessSpawner
+
+c = get_config()
+load_subconfig({trial!r})
+c.JupyterHub.bind_url = "http://127.0.0.1:{port}"
+c.JupyterHub.hub_port = {hub_port}
+c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{proxy_port}"
+c.ConfigurableHTTPProxy.should_start = True
+c.JupyterHub.services = [{{"name": "lessons-class", "api_token": os.environ["LESSONS_CLASS_TOKEN"]}}]
+c.JupyterHub.load_roles = [{{"name": "lessons-class", "services": ["lessons-class"],
+                             "scopes": ["admin:users", "admin:servers", "tokens", "list:users", "read:users"]}}]
+c.JupyterHub.concurrent_spawn_limit = 0
+c.JupyterHub.active_server_limit = 0
+
+
+class ContainerLikeSpawner(SimpleLocalProcessSpawner):
+    """Every learner's process says USER=jovyan, as in repo2docker and Zero to JupyterHub images."""
+
+    def user_env(self, env):
+        env = super().user_env(env)
+        env["USER"] = env["LOGNAME"] = "jovyan"
+        return env
+
+
+c.JupyterHub.spawner_class = ContainerLikeSpawner
+c.Spawner.environment = {environment!r}
+'''
+
+
+class HubUnavailable(RuntimeError):
+    """JupyterHub or configurable-http-proxy is not installed here."""
+
+
+def missing_tools() -> list[str]:
+    """What a real hub needs that is not installed: the jupyterhub package, the npm proxy."""
+    missing = []
+    try:
+        import jupyterhub  # noqa: F401
+    except ImportError:
+        missing.append("the jupyterhub package (pip install -e \".[test]\")")
+    if shutil.which(PROXY) is None:
+        missing.append(f"{PROXY} (npm install -g {PROXY})")
+    return missing
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Reply:
+    """What one executed cell gave: printed text, error lines, and the status of the reply."""
+
+    status: str
+    stdout: str = ""
+    errors: list[str] = field(default_factory=list)
+
+
+class Hub:
+    """A running JupyterHub with the trial config; learners are spawned and driven through its proxy."""
+
+    def __init__(self, folder: Path, environment: dict[str, str] | None = None):
+        self.folder = Path(folder)
+        self.homes = self.folder / "homes"
+        self.environment = dict(environment or {})
+        self.token = secrets.token_hex(32)
+        self.process: subprocess.Popen | None = None
+        self.url = ""
+        self.log_path = self.folder / "jupyterhub.log"
+        self.learner_tokens: dict[str, str] = {}
+
+    # -- the hub process -------------------------------------------------------------------------------------------
+
+    def start(self, timeout: float = 120) -> "Hub":
+        missing = missing_tools()
+        if missing:
+            raise HubUnavailable("not installed: " + "; ".join(missing))
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.homes.mkdir(exist_ok=True)
+        port = free_port()
+        config = self.folder / "class_config.py"
+        config.write_text(CLASS_CONFIG.format(trial=str(TRIAL_CONFIG), port=port, hub_port=free_port(),
+                                              proxy_port=free_port(), environment=self.environment),
+                          encoding="utf-8")
+        env = {key: value for key, value in os.environ.items() if not key.startswith(("JUPYTERHUB_", "LESSONS_"))}
+        env.update(LESSONS_CLASS_TOKEN=self.token, LESSONS_HUB_TRIAL_PASSWORD=secrets.token_hex(12),
+                   LESSONS_HUB_TRIAL_HOMES=str(self.homes), LESSONS_HUB_STATE=str(self.folder))
+        env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(  # noqa: S603 - fixed command line
+                [sys.executable, "-m", "jupyterhub", "-f", str(config)], cwd=self.folder, env=env,
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+        self.url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"JupyterHub exited with code {self.process.returncode}:\n{self.log_tail()}")
+            try:
+                asyncio.run(self._request("GET", "/hub/api/", timeout=2))
+                return self
+            except Exception:
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError(f"JupyterHub did not answer within {timeout:.0f} s:\n{self.log_tail()}")
+                time.sleep(0.3)
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def stop(self, timeout: float = 30) -> list[str]:
+        """Stop the hub, its proxy and every learner's server; return what had to be killed."""
+        import psutil
+
+        if self.process is None:
+            return []
+        try:
+            children = psutil.Process(self.process.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            children = []
+        if self.process.poll() is None:
+            try:
+                asyncio.run(self._stop_servers())
+            except Exception:
+                pass  # a hub that no longer answers is stopped below
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=timeout)
+        _, alive = psutil.wait_procs(children, timeout=10)
+        killed = []
+        for proc in alive:
+            try:
+                killed.append(f"{proc.pid} {' '.join(proc.cmdline())}")
+                proc.kill()
+            except psutil.NoSuchProcess:
+                pass
+        return killed
+
+    def __enter__(self) -> "Hub":
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    # -- HTTP ------------------------------------------------------------------------------------------------------
+
+    async def _request(self, method: str, path: str, body=None, token: str | None = None, timeout: float = 120):
+        from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+
+        request = HTTPRequest(self.url + path, method=method, request_timeout=timeout,
+                              headers={"Authorization": f"token {token or self.token}"},
+                              body=None if body is None and method == "GET" else json.dumps(body or {}),
+                              allow_nonstandard_methods=True)
+        response = await AsyncHTTPClient().fetch(request)
+        return json.loads(response.body) if response.body else None
+
+    async def _stop_servers(self) -> None:
+        users = await self._request("GET", "/hub/api/users", timeout=10)
+        await asyncio.gather(*(self._request("DELETE", f"/hub/api/users/{user['name']}/server", timeout=60)
+                               for user in users if user.get("servers")), return_exceptions=True)
+
+    # -- learners --------------------------------------------------------------------------------------------------
+
+    def home(self, name: str) -> Path:
+        return self.homes / name
+
+    async def spawn(self, name: str, timeout: float = 300) -> None:
+        """Create the learner, start their server and wait until it answers; give them a token of their own."""
+        from tornado.httpclient import HTTPClientError
+
+        try:
+            await self._request("POST", f"/hub/api/users/{name}")
+        except HTTPClientError as error:
+            if error.code != 409:  # 409: the learner exists already
+                raise
+        made = await self._request("POST", f"/hub/api/users/{name}/tokens",
+                                   {"note": "lessons class", "expires_in": 3600})
+        self.learner_tokens[name] = made["token"]
+        await self._request("POST", f"/hub/api/users/{name}/server")
+        deadline = time.monotonic() + timeout
+        while True:
+            user = await self._request("GET", f"/hub/api/users/{name}")
+            server = (user.get("servers") or {}).get("")
+            if server and server.get("ready"):
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the server of {name} did not start within {timeout:.0f} s:\n{self.log_tail()}")
+            await asyncio.sleep(0.3)
+
+    async def learner_get(self, name: str, path: str):
+        """GET one of the learner's own server's REST API paths (e.g. 'api/contents/course') with their token."""
+        return await self._request("GET", f"/user/{name}/{path}", token=self.learner_tokens[name])
+
+    def processes(self, name: str) -> list:
+        """The learner's single-user server and everything it started (kernels)."""
+        import psutil
+
+        found = []
+        for proc in psutil.Process(self.process.pid).children(recursive=True):
+            try:
+                if proc.environ().get("JUPYTERHUB_USER") == name and "jupyterhub-singleuser" in " ".join(proc.cmdline()):
+                    found += [proc, *proc.children(recursive=True)]
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+        return found
+
+    def memory_mib(self, name: str) -> float:
+        """Resident memory of the learner's server and kernels together, in MiB (unique set size where known)."""
+        import psutil
+
+        total = 0
+        for proc in self.processes(name):
+            try:
+                info = proc.memory_full_info()
+                total += getattr(info, "uss", info.rss)
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+        return total / 2 ** 20
+
+
+class Notebook:
+    """One learner's notebook session: the kernel JupyterLab would start for `path`, driven over its WebSocket."""
+
+    def __init__(self, hub: Hub, learner: str, path: str = LESSON):
+        self.hub, self.learner, self.path = hub, learner, path
+        self.session_id = self.kernel_id = None
+        self.socket = None
+
+    async def open(self) -> "Notebook":
+        from tornado.httpclient import HTTPRequest
+        from tornado.websocket import websocket_connect
+
+        token = self.hub.learner_tokens[self.learner]
+        session = await self.hub._request("POST", f"/user/{self.learner}/api/sessions", token=token, body={
+            "path": self.path, "name": Path(self.path).name, "type": "notebook", "kernel": {"name": "python3"}})
+        self.session_id, self.kernel_id = session["id"], session["kernel"]["id"]
+        url = (self.hub.url.replace("http", "ws", 1) + f"/user/{self.learner}/api/kernels/{self.kernel_id}/channels"
+               f"?session_id={uuid.uuid4().hex}")
+        self.socket = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {token}"}))
+        return self
+
+    async def run(self, code: str, timeout: float = 300) -> Reply:
+        """Execute one cell; return once the kernel is idle again after it (every output has arrived)."""
+        msg_id = uuid.uuid4().hex
+        await self.socket.write_message(json.dumps({
+            "channel": "shell", "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": self.learner,
+                                           "session": uuid.uuid4().hex, "version": "5.3", "date": ""},
+            "parent_header": {}, "metadata": {}, "buffers": [],
+            "content": {"code": code, "silent": False, "store_history": True, "user_expressions": {},
+                        "allow_stdin": False, "stop_on_error": True}}))
+        reply, idle = Reply(status="?"), False
+        deadline = time.monotonic() + timeout
+        while not (idle and reply.status != "?"):
+            raw = await asyncio.wait_for(self.socket.read_message(), max(0.1, deadline - time.monotonic()))
+            if raw is None:
+                raise RuntimeError(f"the kernel of {self.learner} closed its connection")
+            message = json.loads(raw)
+            if message.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            kind, content = message["header"]["msg_type"], message["content"]
+            if kind == "stream" and content.get("name") == "stdout":
+                reply.stdout += content.get("text", "")
+            elif kind == "error":
+                reply.errors.append(f"{content.get('ename')}: {content.get('evalue')}")
+            elif kind == "execute_reply":
+                reply.status = content.get("status", "?")
+            elif kind == "status" and content.get("execution_state") == "idle":
+                idle = True
+        return reply
+
+    async def close(self) -> None:
+        if self.socket is not None:
+            self.socket.close()
+        if self.session_id:
+            await self.hub._request("DELETE", f"/user/{self.learner}/api/sessions/{self.session_id}",
+                                    token=self.hub.learner_tokens[self.learner])
+
+
+def cells_to_first_quiz(notebook_path: Path) -> list[str]:
+    """The code cells of a lesson up to and including the first one that shows a quiz."""
+    notebook = json.loads(notebook_path.read_text(encoding="utf-8"))
+    cells = []
+    for cell in notebook["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        cells.append(source)
+        if "quiz(" in source:
+            return cells
+    raise ValueError(f"{notebook_path.name} shows no quiz")
+
+
+# Run in a learner's kernel after lesson 00's cells: answer the first question through its widgets and Check,
+# as a learner's click would, then print the learner's progress as JSON.
+ANSWER_AND_REPORT = '''
+import json as _json
+import ipywidgets as _widgets
+from lessons.bench.widgets import _answer, has_class, walk
+from lessons.progress import progress_summary
+from lessons.quiz_widgets import quiz as _quiz
+
+_shown = _quiz("start-here")
+_question = next(w for w in walk(_shown) if has_class(w, "lessons-question"))
+_answer(_question)
+next(w for w in walk(_question) if isinstance(w, _widgets.Button) and w.description == "Check").click()
+print(_json.dumps(progress_summary().as_dict()))
+'''
