@@ -245,14 +245,13 @@ class Hub:
         return found
 
     def memory_mib(self, name: str) -> float:
-        """Resident memory of the learner's server and kernels together, in MiB (unique set size where known)."""
+        """Resident memory (RSS) of the learner's server and kernels together, in MiB."""
         import psutil
 
         total = 0
         for proc in self.processes(name):
             try:
-                info = proc.memory_full_info()
-                total += getattr(info, "uss", info.rss)
+                total += proc.memory_info().rss
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 continue
         return total / 2 ** 20

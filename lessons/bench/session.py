@@ -35,6 +35,7 @@ class Settings:
     runs: int | None = None  # repetitions of a whole measurement (a pytest run, a fresh kernel, ...)
     samples: int | None = None  # clicks or redraws timed per run, for the latency figures
     quick: bool = False  # a smoke run: one run, few samples, a few notebooks
+    learners: int = 20  # learners on the hub for the class figure
 
     def runs_for(self, default: int) -> int:
         if self.runs:
