@@ -9,6 +9,7 @@ together, read while every kernel of the round is alive.
 from __future__ import annotations
 
 import asyncio
+import shutil
 import time
 
 from .core import Figure, Target, skipped
@@ -87,8 +88,11 @@ def class_start(session: Session) -> list[Figure]:
                     memory.floor += mib
                 session.log(f"  class run {run + 1}, {kind}: median {sorted(seconds)[len(seconds) // 2]:.2f} s, "
                             f"max {max(seconds):.2f} s, {sum(mib) / len(mib):.0f} MiB per learner")
+    except Exception as error:
+        raise RuntimeError(f"{type(error).__name__}: {error}; the hub's log ends:\n{hub.log_tail(15)}") from error
     finally:
         killed = hub.stop()
+        shutil.copyfile(hub.log_path, session.folder("logs") / "class-jupyterhub.log")
         if killed:
             median.notes.append("processes outlived the hub and were killed: " + "; ".join(killed))
     median.notes.append(f"JupyterHub with configurable-http-proxy and hub/trial_config.py; {count} servers "

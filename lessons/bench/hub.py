@@ -26,6 +26,7 @@ TRIAL_CONFIG = REPO / "hub" / "trial_config.py"
 PROXY = "configurable-http-proxy"
 COURSE_FOLDER = "course"  # where each learner's copy of the course sits in their home, as nbgitpuller puts it
 LESSON = f"{COURSE_FOLDER}/notebooks/00-start-here.ipynb"
+MAX_CONNECTIONS = 500
 
 # Loaded after the committed trial config: loopback ports of this run, a service token for the harness, and
 # `USER=jovyan` as Docker and Kubernetes images set it for every learner.
@@ -187,7 +188,8 @@ class Hub:
     async def _request(self, method: str, path: str, body=None, token: str | None = None, timeout: float = 120):
         from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 
-        request = HTTPRequest(self.url + path, method=method, request_timeout=timeout,
+        AsyncHTTPClient.configure(None, max_clients=MAX_CONNECTIONS)  # a whole class at once, never queued
+        request = HTTPRequest(self.url + path, method=method, request_timeout=timeout, connect_timeout=timeout,
                               headers={"Authorization": f"token {token or self.token}"},
                               body=None if body is None and method == "GET" else json.dumps(body or {}),
                               allow_nonstandard_methods=True)
@@ -275,7 +277,9 @@ class Notebook:
         self.session_id, self.kernel_id = session["id"], session["kernel"]["id"]
         url = (self.hub.url.replace("http", "ws", 1) + f"/user/{self.learner}/api/kernels/{self.kernel_id}/channels"
                f"?session_id={uuid.uuid4().hex}")
-        self.socket = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {token}"}))
+        # The handshake waits its turn on a machine busy starting a whole class's kernels: no 20 s default.
+        self.socket = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {token}"},
+                                                          connect_timeout=300, request_timeout=300))
         return self
 
     async def run(self, code: str, timeout: float = 300) -> Reply:
