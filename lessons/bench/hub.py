@@ -12,7 +12,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -148,34 +147,18 @@ class Hub:
 
     def stop(self, timeout: float = 30) -> list[str]:
         """Stop the hub, its proxy and every learner's server; return what had to be killed."""
-        import psutil
+        from .process_tree import stop_tree
 
         if self.process is None:
             return []
-        try:
-            children = psutil.Process(self.process.pid).children(recursive=True)
-        except psutil.NoSuchProcess:
-            children = []
-        if self.process.poll() is None:
+
+        def stop_servers() -> None:
             try:
                 asyncio.run(self._stop_servers())
             except Exception:
-                pass  # a hub that no longer answers is stopped below
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=timeout)
-        _, alive = psutil.wait_procs(children, timeout=10)
-        killed = []
-        for proc in alive:
-            try:
-                killed.append(f"{proc.pid} {' '.join(proc.cmdline())}")
-                proc.kill()
-            except psutil.NoSuchProcess:
-                pass
-        return killed
+                pass  # a hub that no longer answers is stopped all the same
+
+        return stop_tree(self.process, stop_servers, timeout)
 
     def __enter__(self) -> "Hub":
         return self.start()
