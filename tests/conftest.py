@@ -14,6 +14,8 @@ REPO = Path(__file__).resolve().parent.parent
 os.environ.setdefault("LESSONS_PROGRESS_DIR", tempfile.mkdtemp(prefix="lessons-progress-"))
 os.environ.setdefault("LESSONS_CACHE_DIR", tempfile.mkdtemp(prefix="lessons-cache-"))
 os.environ.setdefault("MPLBACKEND", "Agg")
+# Run on a hub (an instructor validating the course there), kernels would otherwise answer as that hub user.
+os.environ.pop("JUPYTERHUB_USER", None)
 
 
 @pytest.fixture(scope="session")

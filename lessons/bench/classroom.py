@@ -35,7 +35,12 @@ async def _round(hub, names: list[str], cells: list[str]) -> tuple[list[float], 
     done = await asyncio.gather(*(one(name) for name in names))
     memory = [hub.memory_mib(name) for name in names]  # every kernel of the round still running
     await asyncio.gather(*(notebook.close() for notebook, _, _ in done))
-    return [seconds for _, seconds, _ in done], memory, [error for _, _, errors in done for error in errors]
+    errors = [error for _, _, errors in done for error in errors]
+    reconnects = sum(notebook.reconnects for notebook, _, _ in done)
+    if reconnects:
+        errors.append(f"{reconnects} kernel connection(s) closed by the server before the kernel answered "
+                      "kernel_info (60 s) and opened again, as JupyterLab does")
+    return [seconds for _, seconds, _ in done], memory, errors
 
 
 def class_start(session: Session) -> list[Figure]:
@@ -102,7 +107,7 @@ def class_start(session: Session) -> list[Figure]:
     memory.notes.append("resident memory (RSS) of each learner's jupyterhub-singleuser and kernel, summed; "
                         "informational")
     for figure in (median, slowest):
-        figure.notes += [f"kernel error: {error}" for error in sorted(errors)]
+        figure.notes += [f"kernel: {error}" for error in sorted(errors)]
     return [median, slowest, memory]
 
 

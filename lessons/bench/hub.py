@@ -82,6 +82,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+class KernelConnectionClosed(RuntimeError):
+    """The server closed the kernel's WebSocket (a kernel that did not answer in time, or one that died)."""
+
+
 @dataclass
 class Reply:
     """What one executed cell gave: printed text, error lines, and the status of the reply."""
@@ -249,38 +253,72 @@ class Notebook:
         self.hub, self.learner, self.path = hub, learner, path
         self.session_id = self.kernel_id = None
         self.socket = None
+        self.reconnects = 0  # times the server closed the connection before the kernel answered
 
-    async def open(self) -> "Notebook":
-        from tornado.httpclient import HTTPRequest
-        from tornado.websocket import websocket_connect
+    async def open(self, timeout: float = 600) -> "Notebook":
+        """Start the notebook's kernel session and connect to it, as JupyterLab does on opening a notebook.
 
+        The server closes a kernel's WebSocket whose kernel does not answer `kernel_info` in time (60 s),
+        which happens when a whole class starts kernels at once on a small machine; JupyterLab then connects
+        again, and so does this, until the kernel answers or `timeout` has passed.
+        """
         token = self.hub.learner_tokens[self.learner]
         session = await self.hub._request("POST", f"/user/{self.learner}/api/sessions", token=token, body={
             "path": self.path, "name": Path(self.path).name, "type": "notebook", "kernel": {"name": "python3"}})
         self.session_id, self.kernel_id = session["id"], session["kernel"]["id"]
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                await self._connect()
+                await self._request_reply("kernel_info_request", {}, max(1.0, deadline - time.monotonic()))
+                return self
+            except KernelConnectionClosed:
+                self.reconnects += 1
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(1)
+
+    async def _connect(self) -> None:
+        from tornado.httpclient import HTTPRequest
+        from tornado.websocket import websocket_connect
+
+        token = self.hub.learner_tokens[self.learner]
         url = (self.hub.url.replace("http", "ws", 1) + f"/user/{self.learner}/api/kernels/{self.kernel_id}/channels"
                f"?session_id={uuid.uuid4().hex}")
         # The handshake waits its turn on a machine busy starting a whole class's kernels: no 20 s default.
         self.socket = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {token}"},
                                                           connect_timeout=300, request_timeout=300))
-        return self
+
+    async def _send(self, msg_type: str, content: dict) -> str:
+        msg_id = uuid.uuid4().hex
+        await self.socket.write_message(json.dumps({
+            "channel": "shell", "header": {"msg_id": msg_id, "msg_type": msg_type, "username": self.learner,
+                                           "session": uuid.uuid4().hex, "version": "5.3", "date": ""},
+            "parent_header": {}, "metadata": {}, "buffers": [], "content": content}))
+        return msg_id
+
+    async def _receive(self, deadline: float) -> dict:
+        raw = await asyncio.wait_for(self.socket.read_message(), max(0.1, deadline - time.monotonic()))
+        if raw is None:
+            raise KernelConnectionClosed(f"the kernel connection of {self.learner} was closed")
+        return json.loads(raw)
+
+    async def _request_reply(self, msg_type: str, content: dict, timeout: float) -> dict:
+        msg_id, deadline = await self._send(msg_type, content), time.monotonic() + timeout
+        while True:
+            message = await self._receive(deadline)
+            if message.get("parent_header", {}).get("msg_id") == msg_id and message.get("channel") == "shell":
+                return message
 
     async def run(self, code: str, timeout: float = 300) -> Reply:
         """Execute one cell; return once the kernel is idle again after it (every output has arrived)."""
-        msg_id = uuid.uuid4().hex
-        await self.socket.write_message(json.dumps({
-            "channel": "shell", "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": self.learner,
-                                           "session": uuid.uuid4().hex, "version": "5.3", "date": ""},
-            "parent_header": {}, "metadata": {}, "buffers": [],
-            "content": {"code": code, "silent": False, "store_history": True, "user_expressions": {},
-                        "allow_stdin": False, "stop_on_error": True}}))
+        msg_id = await self._send("execute_request", {
+            "code": code, "silent": False, "store_history": True, "user_expressions": {}, "allow_stdin": False,
+            "stop_on_error": True})
         reply, idle = Reply(status="?"), False
         deadline = time.monotonic() + timeout
         while not (idle and reply.status != "?"):
-            raw = await asyncio.wait_for(self.socket.read_message(), max(0.1, deadline - time.monotonic()))
-            if raw is None:
-                raise RuntimeError(f"the kernel of {self.learner} closed its connection")
-            message = json.loads(raw)
+            message = await self._receive(deadline)
             if message.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
             kind, content = message["header"]["msg_type"], message["content"]
