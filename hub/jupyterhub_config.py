@@ -41,6 +41,10 @@ c.JupyterHub.spawner_class = "localprocess"  # runs as the learner's own account
 c.Spawner.cmd = [str(environment_bin / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
+# Kernels talk to their server over Unix sockets in the learner's runtime folder, not TCP ports: with a
+# whole class starting kernels at once, servers picking "free" TCP ports race each other, and a kernel that
+# loses the race dies at start ("Address already in use"). Sockets are local only, too.
+c.Spawner.args = ["--KernelManager.transport=ipc"]
 # A class logs in at once: on a small machine 20 servers starting together need more than the 30 s default.
 c.Spawner.start_timeout = 180
 c.Spawner.http_timeout = 180

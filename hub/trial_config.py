@@ -22,4 +22,4 @@ c.Spawner.notebook_dir = ""  # the home_dir_template folder
 if hasattr(os, "geteuid") and os.geteuid() == 0:
     # Started as root (a fresh VM, a container): the single-user servers are root too, which Jupyter refuses
     # unless told. The real config runs each learner as their own account and needs none of this.
-    c.Spawner.args = ["--allow-root"]
+    c.Spawner.args = [*c.Spawner.args, "--allow-root"]

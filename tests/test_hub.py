@@ -41,6 +41,7 @@ def hub(tmp_path_factory):
     running.start()
     yield running
     killed = running.stop()
+    running.remove_homes()
     assert not killed, "processes outlived the hub and were killed:\n" + "\n".join(killed)
 
 

@@ -98,6 +98,7 @@ def class_start(session: Session) -> list[Figure]:
     finally:
         killed = hub.stop()
         shutil.copyfile(hub.log_path, session.folder("logs") / "class-jupyterhub.log")
+        hub.remove_homes()
         if killed:
             median.notes.append("processes outlived the hub and were killed: " + "; ".join(killed))
     median.notes.append(f"JupyterHub with configurable-http-proxy and hub/trial_config.py; {count} servers "

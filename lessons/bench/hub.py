@@ -15,6 +15,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -100,7 +101,9 @@ class Hub:
 
     def __init__(self, folder: Path, environment: dict[str, str] | None = None):
         self.folder = Path(folder)
-        self.homes = self.folder / "homes"
+        # Kernels use Unix sockets under each home (hub/jupyterhub_config.py), whose paths may not exceed 107
+        # characters: homes get a short folder of their own, as /home/NAME is short on a real machine.
+        self.homes = Path(tempfile.mkdtemp(prefix="lh-"))
         self.environment = dict(environment or {})
         self.token = secrets.token_hex(32)
         self.process: subprocess.Popen | None = None
@@ -164,11 +167,16 @@ class Hub:
 
         return stop_tree(self.process, stop_servers, timeout)
 
+    def remove_homes(self) -> None:
+        """Delete the learners' homes (call after `stop`)."""
+        shutil.rmtree(self.homes, ignore_errors=True)
+
     def __enter__(self) -> "Hub":
         return self.start()
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
+        self.remove_homes()
 
     # -- HTTP ------------------------------------------------------------------------------------------------------
 
