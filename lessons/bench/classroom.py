@@ -1,4 +1,4 @@
-"""The class figure: N learners on a real JupyterHub start a kernel together and run lesson 00 to its first
+"""The class figures: N learners on a real JupyterHub start a kernel together and run lesson 00 to its first
 quiz, against the same N learners' kernels running only `import matplotlib.pyplot, ipywidgets`, same hub run.
 
 Each learner has their own single-user server (spawned once, before anything is timed) and their own learner
@@ -61,6 +61,8 @@ def class_start(session: Session) -> list[Figure]:
                      floor_label="slowest of the floor's kernels", target=MAX_TARGET)
     memory = Figure("class_memory", "class: memory per learner (server + kernel)", "MiB",
                     floor_label="the same learner's server + floor kernel")
+    cold = Figure("class_cold", f"class: {count} learners, no shared cache (each kernel validates)", "s",
+                  floor_label=floor_label)
     cells = cells_to_first_quiz(session.repo / "notebooks" / "00-start-here.ipynb")
     names = [f"learner{number:02d}" for number in range(1, count + 1)]
     folder = session.folder("hub")
@@ -93,6 +95,15 @@ def class_start(session: Session) -> list[Figure]:
                     memory.floor += mib
                 session.log(f"  class run {run + 1}, {kind}: median {sorted(seconds)[len(seconds) // 2]:.2f} s, "
                             f"max {max(seconds):.2f} s, {sum(mib) / len(mib):.0f} MiB per learner")
+        # Once, informational: what the class would wait without the shared cache, every kernel validating the
+        # course into its own empty per-user cache (set in a first cell, before the lesson imports the course).
+        without_cache = [f"import os\nos.environ[{SHARED_ENV!r}] = ''\nos.environ['LESSONS_CACHE_DIR'] = "
+                         f"os.path.expanduser('~/.cache/lessons-bench-cold')", *cells]
+        seconds, _, found = asyncio.run(_round(hub, names, without_cache))
+        errors.update(found)
+        cold.samples += seconds
+        session.log(f"  class without the shared cache: median {sorted(seconds)[len(seconds) // 2]:.2f} s, "
+                    f"max {max(seconds):.2f} s")
     except Exception as error:
         raise RuntimeError(f"{type(error).__name__}: {error}; the hub's log ends:\n{hub.log_tail(15)}") from error
     finally:
@@ -107,9 +118,12 @@ def class_start(session: Session) -> list[Figure]:
     slowest.notes.append("the slowest learner of each round against the slowest floor kernel of each round")
     memory.notes.append("resident memory (RSS) of each learner's jupyterhub-singleuser and kernel, summed; "
                         "informational")
-    for figure in (median, slowest):
+    cold.floor = list(median.floor)
+    cold.notes.append("informational: one round after the others, with the shared cache turned off and an empty "
+                      "per-user cache in every kernel, as a class would wait without `lessons cache build`")
+    for figure in (median, slowest, cold):
         figure.notes += [f"kernel: {error}" for error in sorted(errors)]
-    return [median, slowest, memory]
+    return [median, slowest, memory, cold]
 
 
 async def _spawn_all(hub, names: list[str]) -> None:
