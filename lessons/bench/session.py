@@ -17,6 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 ISOLATED = {
     "LESSONS_PROGRESS_DIR": "progress",
     "LESSONS_CACHE_DIR": "content-cache",
+    "LESSONS_SHARED_CACHE_DIR": "shared-content-cache",  # empty: never a cache built into the installed environment
     "MPLCONFIGDIR": "matplotlib",
     "IPYTHONDIR": "ipython",
     "JUPYTER_RUNTIME_DIR": "jupyter/runtime",
