@@ -36,9 +36,13 @@ def hub(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hub")
     shared = content.build_cache(folder / "shared-cache").parent
     running = class_hub.Hub(folder, environment={course_cache.SHARED_ENV: str(shared)})
-    for name in LEARNERS:  # what an nbgitpuller link to the learners' branch puts in each home
-        write_copy(running.home(name) / class_hub.COURSE_FOLDER)
-    running.start()
+    try:
+        for name in LEARNERS:  # what an nbgitpuller link to the learners' branch puts in each home
+            write_copy(running.home(name) / class_hub.COURSE_FOLDER)
+        running.start()
+    except BaseException:
+        running.remove_homes()
+        raise
     yield running
     killed = running.stop()
     running.remove_homes()
@@ -67,7 +71,7 @@ def test_three_learners_on_a_hub_each_keep_their_own_answers(hub, repo):
     async def whole_class():
         return await asyncio.gather(*(_work_through_lesson_00(hub, name, cells) for name in LEARNERS))
 
-    results = dict(zip(LEARNERS, asyncio.run(whole_class())))
+    results = dict(zip(LEARNERS, class_hub.run_sync(whole_class())))
     for name, result in results.items():
         assert result["errors"] == [], f"{name}: {result['errors']}\n{hub.log_tail()}"
         assert result["user"] == "jovyan", "the hub was meant to look like a container image"

@@ -48,7 +48,7 @@ def class_start(session: Session) -> list[Figure]:
     from ..content import build_cache
     from ..course_cache import SHARED_ENV
     from ..learner_copy import write_copy
-    from .hub import COURSE_FOLDER, Hub, cells_to_first_quiz, missing_tools
+    from .hub import COURSE_FOLDER, Hub, cells_to_first_quiz, missing_tools, run_sync
 
     count = min(session.settings.learners, 3) if session.settings.quick else session.settings.learners
     label = f"class: {count} learners, kernel to lesson 00's first quiz"
@@ -75,15 +75,15 @@ def class_start(session: Session) -> list[Figure]:
     hub.start()
     try:
         started = time.perf_counter()
-        asyncio.run(_spawn_all(hub, names))
+        run_sync(_spawn_all(hub, names))
         spawned = time.perf_counter() - started
         session.log(f"  class: {count} servers spawned in {spawned:.1f} s")
         for code in ([FLOOR_CODE], cells):  # warm-up: bytecode and the disk cache, for both alike
-            asyncio.run(_round(hub, names[:1], code))
+            run_sync(_round(hub, names[:1], code))
         for run in range(session.settings.runs_for(2)):
             order = [("floor", [FLOOR_CODE]), ("lesson", cells)]
             for kind, code in order if run % 2 == 0 else order[::-1]:
-                seconds, mib, found = asyncio.run(_round(hub, names, code))
+                seconds, mib, found = run_sync(_round(hub, names, code))
                 errors.update(found)
                 if kind == "lesson":
                     median.samples += seconds
@@ -99,7 +99,7 @@ def class_start(session: Session) -> list[Figure]:
         # course into its own empty per-user cache (set in a first cell, before the lesson imports the course).
         without_cache = [f"import os\nos.environ[{SHARED_ENV!r}] = ''\nos.environ['LESSONS_CACHE_DIR'] = "
                          f"os.path.expanduser('~/.cache/lessons-bench-cold')", *cells]
-        seconds, _, found = asyncio.run(_round(hub, names, without_cache))
+        seconds, _, found = run_sync(_round(hub, names, without_cache))
         errors.update(found)
         cold.samples += seconds
         session.log(f"  class without the shared cache: median {sorted(seconds)[len(seconds) // 2]:.2f} s, "

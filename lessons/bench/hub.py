@@ -8,6 +8,7 @@ and the kernel's WebSocket, each with a token the hub issued for that learner on
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import os
 import secrets
@@ -77,6 +78,16 @@ def missing_tools() -> list[str]:
     return missing
 
 
+def run_sync(coroutine):
+    """Run a coroutine to its end on a fresh event loop in a thread of its own, and return its result.
+
+    Not asyncio.run in the caller's thread: a test process may already run a loop there (Playwright's sync
+    API, a kernel client), and asyncio.run refuses to start inside one.
+    """
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -138,7 +149,7 @@ class Hub:
             if self.process.poll() is not None:
                 raise RuntimeError(f"JupyterHub exited with code {self.process.returncode}:\n{self.log_tail()}")
             try:
-                asyncio.run(self._request("GET", "/hub/api/", timeout=2))
+                run_sync(self._request("GET", "/hub/api/", timeout=2))
                 return self
             except Exception:
                 if time.monotonic() > deadline:
@@ -161,7 +172,7 @@ class Hub:
 
         def stop_servers() -> None:
             try:
-                asyncio.run(self._stop_servers())
+                run_sync(self._stop_servers())
             except Exception:
                 pass  # a hub that no longer answers is stopped all the same
 
