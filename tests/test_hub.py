@@ -1,6 +1,6 @@
 """A class on a real JupyterHub (PyPI) with configurable-http-proxy (npm), using the committed hub/trial_config.py.
 
-Three learners start their servers at once, open lesson 00 of their learner copy, run it to its first quiz and
+Three learners log in through the hub's login form, start their servers at once, open lesson 00 of their learner copy, run it to its first quiz and
 answer a question. Each answer is stored under the learner's hub name (their processes say USER=jovyan, as in
 container images), in their own home, and in no other learner's store; the kernels read the course from the
 shared cache and write none of their own.
@@ -50,6 +50,8 @@ def hub(tmp_path_factory):
 
 
 async def _work_through_lesson_00(hub, name: str, cells: list[str]) -> dict:
+    assert not await hub.log_in(name, password="not the password"), "a wrong password logged in"
+    assert await hub.log_in(name), f"{name} could not log in:\n{hub.log_tail()}"
     await hub.spawn(name)
     exercises = await hub.learner_get(name, f"api/contents/{class_hub.COURSE_FOLDER}/exercises")
     lessons = await hub.learner_get(name, f"api/contents/{class_hub.COURSE_FOLDER}/notebooks")

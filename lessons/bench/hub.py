@@ -117,6 +117,7 @@ class Hub:
         self.homes = Path(tempfile.mkdtemp(prefix="lh-"))
         self.environment = dict(environment or {})
         self.token = secrets.token_hex(32)
+        self.password = secrets.token_hex(12)  # the trial config's one shared password
         self.process: subprocess.Popen | None = None
         self.url = ""
         self.log_path = self.folder / "jupyterhub.log"
@@ -136,7 +137,7 @@ class Hub:
                                               proxy_port=free_port(), environment=self.environment),
                           encoding="utf-8")
         env = {key: value for key, value in os.environ.items() if not key.startswith(("JUPYTERHUB_", "LESSONS_"))}
-        env.update(LESSONS_CLASS_TOKEN=self.token, LESSONS_HUB_TRIAL_PASSWORD=secrets.token_hex(12),
+        env.update(LESSONS_CLASS_TOKEN=self.token, LESSONS_HUB_TRIAL_PASSWORD=self.password,
                    LESSONS_HUB_TRIAL_HOMES=str(self.homes), LESSONS_HUB_STATE=str(self.folder))
         env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
         with self.log_path.open("wb") as log:
@@ -234,6 +235,32 @@ class Hub:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the server of {name} did not start within {timeout:.0f} s:\n{self.log_tail()}")
             await asyncio.sleep(0.3)
+
+    async def log_in(self, name: str, password: str | None = None) -> bool:
+        """Log in through the hub's login form, as a browser does; True if the hub then shows the learner's home."""
+        import http.cookies
+        import urllib.parse
+
+        from tornado.httpclient import AsyncHTTPClient
+
+        client = AsyncHTTPClient()
+        jar = http.cookies.SimpleCookie()
+
+        async def fetch(path: str, **options):
+            cookie = "; ".join(f"{key}={morsel.value}" for key, morsel in jar.items())
+            response = await client.fetch(self.url + path, follow_redirects=False, raise_error=False,
+                                          headers={"Cookie": cookie} if cookie else {}, request_timeout=120,
+                                          connect_timeout=120, **options)
+            for header in response.headers.get_list("Set-Cookie"):
+                jar.load(header)
+            return response
+
+        await fetch("/hub/login")
+        form = {"username": name, "password": self.password if password is None else password,
+                "_xsrf": jar["_xsrf"].value if "_xsrf" in jar else ""}
+        await fetch("/hub/login", method="POST", body=urllib.parse.urlencode(form))
+        home = await fetch("/hub/home")
+        return home.code == 200
 
     async def learner_get(self, name: str, path: str):
         """GET one of the learner's own server's REST API paths (e.g. 'api/contents/course') with their token."""
