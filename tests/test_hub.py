@@ -1,22 +1,25 @@
 """A class on a real JupyterHub (PyPI) with configurable-http-proxy (npm), using the committed hub/trial_config.py.
 
-Three learners log in through the hub's login form, start their servers at once, open lesson 00 of their learner copy, run it to its first quiz and
-answer a question. Each answer is stored under the learner's hub name (their processes say USER=jovyan, as in
-container images), in their own home, and in no other learner's store; the kernels read the course from the
-shared cache and write none of their own.
+Three learners log in through the hub's login form and start their servers at once. Each follows the nbgitpuller
+link that `python -m lessons release --branch` prints (to a learners' branch in a local clone), opens lesson 00,
+runs it to its first quiz and answers a question. Each answer is stored under the learner's hub name (their
+processes say USER=jovyan, as in container images), in their own home, and in no other learner's store; the
+kernels read the course from the shared cache and write none of their own.
 """
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 import os
 import sqlite3
+import subprocess
 
 import pytest
 
 from lessons import content, course_cache, progress
 from lessons.bench import hub as class_hub
-from lessons.learner_copy import write_copy
+from lessons.learner_copy import commit_branch, nbgitpuller_link
 
 LEARNERS = ("ani", "boris", "gayane")
 
@@ -29,16 +32,25 @@ def _unavailable(reason: str) -> None:
 
 
 @pytest.fixture(scope="module")
+def learners_link(repo, tmp_path_factory):
+    """The nbgitpuller link to a learners' branch made by the release command, in a clone of this repository."""
+    clone = tmp_path_factory.mktemp("published") / "armenia-course"
+    subprocess.run(["git", "clone", "-q", "--no-hardlinks", str(repo), str(clone)], check=True)
+    commit_branch("learners", repo=clone)
+    return lambda hub_url: nbgitpuller_link(hub_url, f"file://{clone}", "learners", folder=class_hub.COURSE_FOLDER)
+
+
+@pytest.fixture(scope="module")
 def hub(tmp_path_factory):
     missing = class_hub.missing_tools()
+    if importlib.util.find_spec("nbgitpuller") is None:
+        missing.append("the nbgitpuller package (pip install -e \".[test]\")")
     if missing:
         _unavailable("; ".join(missing))
     folder = tmp_path_factory.mktemp("hub")
     shared = content.build_cache(folder / "shared-cache").parent
     running = class_hub.Hub(folder, environment={course_cache.SHARED_ENV: str(shared)})
     try:
-        for name in LEARNERS:  # what an nbgitpuller link to the learners' branch puts in each home
-            write_copy(running.home(name) / class_hub.COURSE_FOLDER)
         running.start()
     except BaseException:
         running.remove_homes()
@@ -49,10 +61,12 @@ def hub(tmp_path_factory):
     assert not killed, "processes outlived the hub and were killed:\n" + "\n".join(killed)
 
 
-async def _work_through_lesson_00(hub, name: str, cells: list[str]) -> dict:
+async def _work_through_lesson_00(hub, name: str, cells: list[str], link: str) -> dict:
     assert not await hub.log_in(name, password="not the password"), "a wrong password logged in"
     assert await hub.log_in(name), f"{name} could not log in:\n{hub.log_tail()}"
     await hub.spawn(name)
+    pulled = await hub.follow_nbgitpuller_link(name, link)
+    assert pulled and pulled[-1]["phase"] == "finished", f"{name}: nbgitpuller said {pulled[-1:]}"
     exercises = await hub.learner_get(name, f"api/contents/{class_hub.COURSE_FOLDER}/exercises")
     lessons = await hub.learner_get(name, f"api/contents/{class_hub.COURSE_FOLDER}/notebooks")
     notebook = await class_hub.Notebook(hub, name).open()
@@ -67,11 +81,11 @@ async def _work_through_lesson_00(hub, name: str, cells: list[str]) -> dict:
             "user": user.stdout.strip(), "progress": json.loads(answered.stdout.strip().splitlines()[-1])}
 
 
-def test_three_learners_on_a_hub_each_keep_their_own_answers(hub, repo):
+def test_three_learners_on_a_hub_each_keep_their_own_answers(hub, repo, learners_link):
     cells = class_hub.cells_to_first_quiz(repo / "notebooks" / "00-start-here.ipynb")
 
     async def whole_class():
-        return await asyncio.gather(*(_work_through_lesson_00(hub, name, cells) for name in LEARNERS))
+        return await asyncio.gather(*(_work_through_lesson_00(hub, name, cells, learners_link(hub.url)) for name in LEARNERS))
 
     results = dict(zip(LEARNERS, class_hub.run_sync(whole_class())))
     for name, result in results.items():

@@ -192,7 +192,8 @@ class Hub:
 
     # -- HTTP ------------------------------------------------------------------------------------------------------
 
-    async def _request(self, method: str, path: str, body=None, token: str | None = None, timeout: float = 120):
+    async def _request(self, method: str, path: str, body=None, token: str | None = None, timeout: float = 120,
+                       raw: bool = False):
         from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 
         AsyncHTTPClient.configure(None, max_clients=MAX_CONNECTIONS)  # a whole class at once, never queued
@@ -201,6 +202,8 @@ class Hub:
                               body=None if body is None and method == "GET" else json.dumps(body or {}),
                               allow_nonstandard_methods=True)
         response = await AsyncHTTPClient().fetch(request)
+        if raw:
+            return response.body
         return json.loads(response.body) if response.body else None
 
     async def _stop_servers(self) -> None:
@@ -261,6 +264,21 @@ class Hub:
         await fetch("/hub/login", method="POST", body=urllib.parse.urlencode(form))
         home = await fetch("/hub/home")
         return home.code == 200
+
+    async def follow_nbgitpuller_link(self, name: str, link: str) -> list[dict]:
+        """Do what clicking an nbgitpuller link does for a logged-in learner: pull the branch into their home.
+
+        The link's page streams nbgitpuller's progress from `git-pull/api`; this reads that stream directly
+        and returns its events (the last has phase "finished", or "error" with the message).
+        """
+        import urllib.parse
+
+        query = dict(urllib.parse.parse_qsl(urllib.parse.urlparse(link).query))
+        query.pop("urlpath", None)
+        response = await self._request("GET", f"/user/{name}/git-pull/api?{urllib.parse.urlencode(query)}",
+                                       token=self.learner_tokens[name], raw=True, timeout=300)
+        return [json.loads(line[len("data:"):]) for line in response.decode("utf-8").splitlines()
+                if line.startswith("data:")]
 
     async def learner_get(self, name: str, path: str):
         """GET one of the learner's own server's REST API paths (e.g. 'api/contents/course') with their token."""
