@@ -105,3 +105,21 @@ def test_three_learners_on_a_hub_each_keep_their_own_answers(hub, repo, learners
             rows = conn.execute("SELECT learner, quiz FROM responses").fetchall()
         conn.close()
         assert rows == [(name, "00-start-here")], f"{name}'s store holds {rows}"
+
+
+def test_one_machine_config_keeps_every_server_on_loopback_and_learners_apart(repo, monkeypatch, tmp_path):
+    """hub/jupyterhub_config.py as JupyterHub loads it (PAM cannot be tried here; the trial config above runs)."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    monkeypatch.setenv("LESSONS_HUB_ADMINS", "teacher, assistant")
+    monkeypatch.setenv("LESSONS_HUB_STATE", str(tmp_path))
+    monkeypatch.delenv("LESSONS_HUB_BIND_URL", raising=False)
+    config = PyFileConfigLoader("jupyterhub_config.py", path=str(repo / "hub")).load_config()
+    assert config.JupyterHub.bind_url.startswith("http://127.0.0.1:")
+    assert config.JupyterHub.hub_ip == config.Spawner.ip == "127.0.0.1"
+    assert config.ConfigurableHTTPProxy.api_url.startswith("http://127.0.0.1:")
+    assert config.JupyterHub.spawner_class == "localprocess" and config.JupyterHub.authenticator_class == "pam"
+    assert config.LocalAuthenticator.create_system_users is False
+    assert config.Authenticator.admin_users == {"teacher", "assistant"}
+    assert "--KernelManager.transport=ipc" in config.Spawner.args and "--allow-root" not in config.Spawner.args
+    assert config.JupyterHub.db_url == f"sqlite:///{tmp_path / 'jupyterhub.sqlite'}"
