@@ -79,6 +79,7 @@ class Question(model.Item):
     objectives: tuple[str, ...]
     hints: tuple[str, ...] = ()
     misconceptions: tuple[str, ...] = ()
+    checkpoint: int | None = None  # asked at checkpoint N inside the lesson instead of in its closing quiz
     options: tuple[str, ...] = ()  # single, multiple
     answer: Any = None  # single: the right option; truefalse: bool; numeric: the value
     answers: tuple[str, ...] = ()  # multiple: every right option; text: accepted answers
@@ -133,6 +134,21 @@ def questions_of(course: model.Course, lesson: str) -> list[Question]:
     """The questions of one lesson, in the order they are written."""
     lesson = resolve_lesson(lesson)
     return [q for q in course.extra.get("question", {}).values() if q.lesson == lesson]
+
+
+def closing_questions(course: model.Course, lesson: str) -> list[Question]:
+    """The questions of a lesson's closing quiz: those not asked at a checkpoint along the way."""
+    return [q for q in questions_of(course, lesson) if q.checkpoint is None]
+
+
+def checkpoint_questions(course: model.Course, lesson: str, number: int) -> list[Question]:
+    """The one or two questions of checkpoint `number` inside a lesson."""
+    return [q for q in questions_of(course, lesson) if q.checkpoint == number]
+
+
+def checkpoints_of(course: model.Course, lesson: str) -> list[int]:
+    """The checkpoint numbers a lesson's questions name, in order."""
+    return sorted({q.checkpoint for q in questions_of(course, lesson) if q.checkpoint is not None})
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -37,13 +37,13 @@ def test_a_missing_notebooks_folder_is_one_sentence(tmp_path):
     assert "Traceback" not in result.stderr, result.stderr
 
 
-STATIC_NAMES = ("quiz", "progress_summary", "timeline", "course_map", "claims_view")
+STATIC_NAMES = ("quiz", "checkpoint", "progress_summary", "timeline", "course_map", "claims_view")
 
 
 def test_the_static_switch_binds_every_static_form_whatever_is_imported_first():
     """Under LESSONS_STATIC=1 every public view name is its static form, whatever is imported first."""
     code = ("from lessons import timeline, timeline_figure, events_table\n"
-            "from lessons import quiz, progress_summary, course_map, claims_view\n"
+            "from lessons import quiz, checkpoint, progress_summary, course_map, claims_view\n"
             "import lessons, lessons.static as static\n"
             f"names = {STATIC_NAMES!r}\n"
             "print(all(getattr(lessons, n) is getattr(static, n) for n in names),"
@@ -58,11 +58,14 @@ def test_static_quiz_shows_escaped_questions_and_hides_answers_behind_a_reveal(c
     from html import escape
 
     from lessons import static
-    from lessons.questions import LESSONS, questions_of
+    from lessons.questions import LESSONS, checkpoint_questions, checkpoints_of, closing_questions
 
-    for lesson in LESSONS:
-        questions = questions_of(course, lesson)
-        view = static.quiz(lesson, course=course)
+    shown = [(closing_questions(course, lesson), static.quiz(lesson, course=course)) for lesson in LESSONS]
+    shown += [(checkpoint_questions(course, lesson, number), static.checkpoint(lesson, number, course=course))
+              for lesson in LESSONS for number in checkpoints_of(course, lesson)]
+    assert len(shown) > len(LESSONS)
+    for questions, view in shown:
+        lesson = questions[0].lesson
         html, text = view._repr_html_(), repr(view)
         assert html.count("<details><summary>Show answer</summary>") == len(questions), lesson
         for question in questions:
