@@ -117,3 +117,29 @@ def test_glossary_is_reachable_from_lesson_00(course):
 def test_no_new_second_level_headings_break_the_skeleton():
     for slug in LESSONS:
         assert all(not h.startswith("Checkpoint") for h in headings(slug, 2)), slug
+
+
+def test_prerequisites_are_honest_about_the_python_the_exercises_need(repo):
+    intro = "\n".join(text for text in cells("00-start-here", "markdown") if text.startswith("## Prerequisites"))
+    for module in ("`re`", "`datetime`", "`matplotlib`"):
+        assert module in intro, module
+    for path in sorted((repo / "exercises").glob("0*.ipynb")):
+        notebook = load(path)
+        prerequisites = next(source_of(c) for c in notebook["cells"] if source_of(c).startswith("## Prerequisites"))
+        assert "**Python you need:**" in prerequisites, path.name
+        code = "\n".join(source_of(c) for c in notebook["cells"] if c["cell_type"] == "code")
+        for module, words in (("re.", "re"), ("datetime", "datetime"), ("plt.", "matplotlib")):
+            if module in code:
+                assert words in prerequisites, f"{path.name} uses {module} but its prerequisites do not say so"
+
+
+def test_guide_has_a_core_path_of_three_50_minute_periods_and_says_what_it_drops(repo):
+    guide = (repo / "notebooks" / "INSTRUCTOR-GUIDE.md").read_text(encoding="utf-8")
+    section = guide.split("## A core path: three 50-minute periods", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if re.match(r"^\| [123] \|", line)]
+    assert len(rows) == 3
+    for row in rows:
+        parts = [int(n) for n in re.findall(r"\((\d+)\)", row)]
+        assert sum(parts) == 50 == int(row.rstrip(" |").rsplit("|", 1)[1]), row
+    assert "What the path drops" in section
+    assert "## Worksheets" in guide and "--worksheet" in guide
