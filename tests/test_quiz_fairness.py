@@ -70,6 +70,15 @@ def lone_details(question) -> list[str]:
     return problems
 
 
+def prompt_echoes(question) -> list[str]:
+    """A key that alone among the options repeats a distinctive word of the prompt can be found without reading."""
+    prompt = distinctive_words(question.prompt)
+    echoed = {option: distinctive_words(option) & prompt for option in question.options}
+    if echoed[question.answer] and not any(echoed[o] for o in question.options if o != question.answer):
+        return [f"{question.id}: only the key repeats {sorted(echoed[question.answer])} from the prompt"]
+    return []
+
+
 def all_but_one_sets(multiple_questions) -> list[str]:
     return [question.id for question in multiple_questions if len(question.answers) == len(question.options) - 1]
 
@@ -125,6 +134,10 @@ def test_no_right_option_alone_carries_a_date_number_or_gloss(course):
     assert problems == []
 
 
+def test_no_key_alone_echoes_the_prompt(course):
+    assert [problem for question in _of_type(course, "single") for problem in prompt_echoes(question)] == []
+
+
 def test_at_most_a_couple_of_all_but_one_sets(course):
     found = all_but_one_sets(_of_type(course, "multiple"))
     assert len(found) <= ALL_BUT_ONE_LIMIT, found
@@ -177,6 +190,9 @@ def test_rules_catch_made_up_giveaways():
     dated = _single("dated", "The deadline, 1 August 2024", "The arrival", "The talks")
     assert lone_details(dated) == ["dated: only the right option(s) carry a number or date"]
     assert lone_details(_single("ok", "On 9 May", "On 8 May", "On 14 May")) == []
+    echo = SimpleNamespace(id="echo", prompt="Which border do the guards keep?", answer="The Turkish border",
+                           options=("The Turkish border", "Syunik", "Moscow"))
+    assert prompt_echoes(echo) == ["echo: only the key repeats ['border'] from the prompt"]
     tick_all = SimpleNamespace(id="tick", type="multiple", options=("a", "b", "c"), answers=("a", "b"))
     assert all_but_one_sets([tick_all]) == ["tick"]
     item = SimpleNamespace(name="Russian peacekeepers in Nagorno-Karabakh", aliases=("peacekeepers",))
