@@ -143,3 +143,28 @@ def test_guide_has_a_core_path_of_three_50_minute_periods_and_says_what_it_drops
         assert sum(parts) == 50 == int(row.rstrip(" |").rsplit("|", 1)[1]), row
     assert "What the path drops" in section
     assert "## Worksheets" in guide and "--worksheet" in guide
+
+
+def test_checkpoint_widget_shows_its_questions_saved_with_the_lesson_and_the_closing_quiz_leaves_them_out(tmp_path):
+    from lessons.content import load_course
+    from lessons.questions import checkpoint_questions, closing_questions, questions_of
+    from lessons.quiz_widgets import checkpoint, quiz
+
+    real = load_course()
+    box = checkpoint("context", 1, course=real, store_dir=tmp_path, learner="t")
+    ids = [view.question.id for view in box.views]
+    assert ids == [q.id for q in checkpoint_questions(real, "02-context", 1)] and 1 <= len(ids) <= 2
+    assert "Checkpoint 1: Context" in box.children[0].value and box.as_text().startswith("Checkpoint 1: Context")
+    closing = quiz("context", course=real, store_dir=tmp_path, learner="t")
+    assert not set(ids) & {view.question.id for view in closing.views}
+    assert len(closing.views) + len(ids) == len(questions_of(real, "02-context"))
+    assert len(closing.views) == len(closing_questions(real, "02-context"))
+    assert quiz("context", only=ids[0], course=real, store_dir=tmp_path, learner="t").views  # still reachable
+    view = box.view(ids[0])
+    view.set_answer(view.question.answer if view.question.type != "multiple" else list(view.question.answers))
+    view.check()
+    # The answer is saved under the lesson, so the learner's progress and a fresh checkpoint both see it.
+    again = checkpoint("context", 1, course=real, store_dir=tmp_path, learner="t")
+    assert again.view(ids[0]).result is not None and again.view(ids[0]).result.outcome == "correct"
+    with pytest.raises(KeyError, match="no checkpoint 9 in the 'context' lesson; its checkpoints are: 1"):
+        checkpoint("context", 9, course=real, store_dir=tmp_path)
