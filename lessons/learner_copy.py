@@ -5,7 +5,7 @@ repository into each learner's home. The main branch holds `exercises/solutions/
 so the link must point at a branch that holds only this copy: the lesson notebooks with every cell tagged
 `instructor` dropped, the student exercise notebooks written afresh from the solutions (so they cannot be
 stale), and a short README. The course's Python package is not part of it: the hub's environment has it
-installed (see hub/README.md).
+installed (see notebooks/INSTRUCTOR-GUIDE.md, "Deploying for a class").
 """
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ from .release import BEGIN, END, ReleaseError, release
 REPO = Path(__file__).resolve().parents[1]
 INSTRUCTOR_TAG = "instructor"  # the team's convention: such cells never reach a learner-facing output
 MARKER = ".lessons-learner-copy"  # marks a folder this module wrote, so it may be rewritten
+# Untagged teacher notes written as a markdown cell that opens with this (bold, or quoted and bold).
+INSTRUCTOR_NOTE_OPENINGS = ("**Instructor note", "> **Instructor note")
 OPENED_FIRST = "notebooks/00-start-here.ipynb"
 DEFAULT_BRANCH = "learners"
 
@@ -33,11 +35,20 @@ scores. Quiz scores are for your own practice: they are a self-assessment, not a
 """
 
 
+def is_instructor_cell(cell) -> bool:
+    """Whether a cell is for the teacher only: tagged `instructor`, or a markdown "Instructor note" cell."""
+    if INSTRUCTOR_TAG in (cell.get("metadata", {}).get("tags") or []):
+        return True
+    source = cell.get("source", "")
+    source = "".join(source) if isinstance(source, list) else source
+    return cell.get("cell_type") == "markdown" and source.lstrip().startswith(INSTRUCTOR_NOTE_OPENINGS)
+
+
 def _learner_cells(notebook: dict) -> dict:
     """The notebook without instructor cells, outputs, execution counts or metadata beyond the kernel."""
     cells = []
     for cell in notebook.get("cells", []):
-        if INSTRUCTOR_TAG in (cell.get("metadata", {}).get("tags") or []):
+        if is_instructor_cell(cell):
             continue
         kept = {key: value for key, value in cell.items() if key in ("cell_type", "id", "source")}
         kept["metadata"] = {}
@@ -56,7 +67,12 @@ def _dump(notebook: dict) -> str:
 def learner_files(repo: Path = REPO) -> dict[str, str]:
     """Relative path -> text of every file in the learner copy."""
     files: dict[str, str] = {}
-    for path in sorted((repo / "notebooks").glob("[0-9][0-9]*.ipynb")):
+    lessons = sorted((repo / "notebooks").glob("[0-9][0-9]*.ipynb"))
+    if not lessons or not (repo / "exercises" / "solutions").is_dir():
+        # An installed package outside a checkout has no notebooks: a copy of only a README would look done.
+        raise ReleaseError(f"no lesson notebooks and exercise solutions under {repo} (notebooks/, "
+                           "exercises/solutions/); run the release from a checkout of the course repository")
+    for path in lessons:
         notebook = json.loads(path.read_text(encoding="utf-8"))
         files[f"notebooks/{path.name}"] = _dump(_learner_cells(notebook))
     students = release(repo / "exercises" / "solutions", Path("exercises"))
@@ -81,8 +97,9 @@ def leaks(files: dict[str, str]) -> list[str]:
             problems.append(f"{name} contains a solution block")
         if name.endswith(".ipynb"):
             for cell in json.loads(text).get("cells", []):
-                if INSTRUCTOR_TAG in (cell.get("metadata", {}).get("tags") or []):
-                    problems.append(f"{name} has a cell tagged {INSTRUCTOR_TAG!r}")
+                if is_instructor_cell(cell):
+                    problems.append(f"{name} has an instructor cell (tagged {INSTRUCTOR_TAG!r} or an "
+                                    "\"Instructor note\")")
     return problems
 
 

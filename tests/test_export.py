@@ -78,7 +78,8 @@ def test_static_quiz_shows_escaped_questions_and_hides_answers_behind_a_reveal(c
 
 def test_worksheet_export_has_every_question_no_answers_no_code_and_no_instructor_cells(tmp_path, course):
     """`export --worksheet`: a printable page per lesson with each question and room to answer; no answer, no
-    explanation, no reveal, no code; cells tagged `instructor` are left out (of the plain export too)."""
+    explanation, no reveal, no code; instructor cells (tagged `instructor`, or markdown cells opening
+    "Instructor note") are left out (of the plain export too)."""
     import json
     from html import unescape
 
@@ -89,6 +90,8 @@ def test_worksheet_export_has_every_question_no_answers_no_code_and_no_instructo
     lesson = json.loads((REPO / "notebooks" / "02-context.ipynb").read_text(encoding="utf-8"))
     lesson["cells"].insert(3, {"cell_type": "markdown", "id": "teacher-only", "metadata": {"tags": ["instructor"]},
                                "source": ["For the teacher only: ask who has family in the region."]})
+    lesson["cells"].insert(4, {"cell_type": "markdown", "id": "untagged-note", "metadata": {},
+                               "source": ["**Instructor note:** untagged, for the teacher alone."]})
     (folder / "02-context.ipynb").write_text(json.dumps(lesson), encoding="utf-8")
     env = {**os.environ, "LESSONS_PROGRESS_DIR": str(tmp_path / "progress")}
     pages = {}
@@ -98,6 +101,7 @@ def test_worksheet_export_has_every_question_no_answers_no_code_and_no_instructo
         assert result.returncode == 0, result.stderr
         pages[kind] = (tmp_path / kind / "02-context.html").read_text(encoding="utf-8")
         assert "For the teacher only" not in pages[kind], kind
+        assert "Instructor note" not in pages[kind], kind  # the untagged note and lesson 02's own note
     sheet = pages["worksheet"]
     questions = questions_of(course, "02-context")
     assert sheet.count('class="lessons-answer-space"') == len(questions)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -165,7 +166,7 @@ def test_learner_copy_has_lessons_and_student_exercises_but_no_solutions(repo, t
 
 
 def test_learner_copy_drops_cells_tagged_instructor(repo, tmp_path):
-    from lessons.learner_copy import write_copy
+    from lessons.learner_copy import is_instructor_cell, write_copy
 
     fake = tmp_path / "repo"
     shutil.copytree(repo / "exercises", fake / "exercises")
@@ -178,8 +179,38 @@ def test_learner_copy_drops_cells_tagged_instructor(repo, tmp_path):
     write_copy(tmp_path / "copy", fake)
     files = _all_text(tmp_path / "copy")
     assert "answer is Shirak" not in files["notebooks/00-start-here.ipynb"]
-    assert len(json.loads(files["notebooks/00-start-here.ipynb"])["cells"]) == len(notebook["cells"]) - 1
+    kept = [cell for cell in notebook["cells"] if not is_instructor_cell(cell)]
+    assert "teacher" not in [cell.get("id") for cell in kept]
+    assert len(json.loads(files["notebooks/00-start-here.ipynb"])["cells"]) == len(kept)
     assert "notebooks/INSTRUCTOR-GUIDE.md" not in files
+
+
+def test_learner_copy_drops_untagged_instructor_notes_of_the_real_notebooks(repo, tmp_path):
+    """A markdown cell opening "**Instructor note" or "> **Instructor note" is for the teacher even untagged."""
+    from lessons.learner_copy import is_instructor_cell, leaks, write_copy
+
+    write_copy(tmp_path / "copy")
+    for path in sorted((repo / "notebooks").glob("[0-9][0-9]*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        copied = (tmp_path / "copy" / "notebooks" / path.name).read_text(encoding="utf-8")
+        assert "Instructor note" not in copied, path.name
+        assert len(json.loads(copied)["cells"]) == len([c for c in cells if not is_instructor_cell(c)]), path.name
+    for opening in ("**Instructor note:** ask", "> **Instructor note.** Ask", "  > **Instructor notes** ask"):
+        assert is_instructor_cell({"cell_type": "markdown", "source": [opening, " who knows Syunik."]}), opening
+    assert not is_instructor_cell({"cell_type": "markdown", "source": "Learners: the **Instructor note** is not"})
+    assert not is_instructor_cell({"cell_type": "code", "source": "# **Instructor note"})
+    leaked = {"notebooks/00-x.ipynb": json.dumps({"cells": [{"cell_type": "markdown", "metadata": {},
+                                                             "source": "> **Instructor note.** T2 is a trap."}]})}
+    assert leaks(leaked) and "instructor cell" in leaks(leaked)[0]
+
+
+def test_learner_copy_refuses_without_notebooks(tmp_path):
+    """From an installed package outside a checkout there are no notebooks: refuse rather than write a README."""
+    from lessons.learner_copy import write_copy
+
+    with pytest.raises(ReleaseError, match="no lesson notebooks"):
+        write_copy(tmp_path / "copy", repo=tmp_path / "not-a-checkout")
+    assert not (tmp_path / "copy").exists()
 
 
 def test_learner_copy_never_overwrites_a_folder_it_did_not_write(tmp_path):
@@ -223,3 +254,33 @@ def test_release_prints_the_nbgitpuller_link(repo):
         "armenia-course%2Fnotebooks%2F00-start-here.ipynb")
     half = subprocess.run(command[:-2], cwd=repo, capture_output=True, text=True, timeout=300)
     assert half.returncode == 1 and "needs both" in half.stdout
+
+
+def test_the_wheel_carries_the_article_and_data_and_refuses_a_learner_copy(repo, tmp_path):
+    """What a hub or an image installs (`pip install .`, not `-e`): the package alone, outside any checkout.
+
+    It validates its content from the files inside it (article copy, data), and `release --learner-copy` from it
+    refuses, since there are no notebooks to copy."""
+    wheels = tmp_path / "wheels"
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(repo), "-w", str(wheels)],
+                           capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stderr[-2000:]
+    (wheel,) = wheels.glob("*.whl")
+    site = tmp_path / "site"
+    installed = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site),
+                                str(wheel)], capture_output=True, text=True, timeout=600)
+    assert installed.returncode == 0, installed.stderr[-2000:]
+    assert list((site / "lessons" / "_seed").glob("*.txt")) and (site / "lessons" / "data" / "actors.yaml").is_file()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(site), "LESSONS_CACHE_DIR": str(tmp_path / "cache")}
+    where = subprocess.run([sys.executable, "-c", "import lessons; print(lessons.__file__)"], cwd=elsewhere, env=env,
+                           capture_output=True, text=True, timeout=120)
+    assert where.stdout.strip().startswith(str(site)), where.stdout + where.stderr
+    check = subprocess.run([sys.executable, "-m", "lessons", "check"], cwd=elsewhere, env=env, capture_output=True,
+                           text=True, timeout=600)
+    assert check.returncode == 0, check.stdout[-2000:] + check.stderr[-2000:]
+    copy = subprocess.run([sys.executable, "-m", "lessons", "release", "--learner-copy", str(tmp_path / "copy")],
+                          cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300)
+    assert copy.returncode == 1 and "no lesson notebooks" in copy.stdout, copy.stdout + copy.stderr
+    assert not (tmp_path / "copy").exists()

@@ -1,7 +1,7 @@
 """`python -m lessons export OUTDIR`: run every lesson in a fresh kernel and write an offline static website.
 
 `--worksheet` writes printable worksheets instead: every question without its answer, with room to write, and no
-code. Both forms leave out cells tagged `instructor`."""
+code. Both forms leave out instructor cells: tagged `instructor`, or markdown cells opening "Instructor note"."""
 from __future__ import annotations
 
 import os
@@ -16,7 +16,6 @@ STYLESHEET = "lessons.css"
 INDEX = "index.html"
 CELL_TIMEOUT_SECONDS = 300
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-INSTRUCTOR_TAG = "instructor"  # cells with this tag are for the teacher: no learner-facing output shows them
 
 # Plain, high-contrast styles: no web fonts, no scripts, nothing fetched from outside OUTDIR.
 CSS = """\
@@ -123,9 +122,10 @@ def kernel_environment(progress_dir: str, worksheet: bool = False) -> dict[str, 
 
 
 def learner_cells(notebook):
-    """The notebook without its instructor-only cells (tag `instructor`)."""
-    notebook.cells = [cell for cell in notebook.cells
-                      if INSTRUCTOR_TAG not in cell.get("metadata", {}).get("tags", ())]
+    """The notebook without its instructor-only cells (see lessons.learner_copy.is_instructor_cell)."""
+    from ..learner_copy import is_instructor_cell
+
+    notebook.cells = [cell for cell in notebook.cells if not is_instructor_cell(cell)]
     return notebook
 
 
