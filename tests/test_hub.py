@@ -12,8 +12,14 @@ import asyncio
 import importlib.util
 import json
 import os
+import shutil
 import sqlite3
+import stat
 import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -49,7 +55,10 @@ def hub(tmp_path_factory):
         _unavailable("; ".join(missing))
     folder = tmp_path_factory.mktemp("hub")
     shared = content.build_cache(folder / "shared-cache").parent
-    running = class_hub.Hub(folder, environment={course_cache.SHARED_ENV: str(shared)})
+    # Homes far longer than the ~28 characters the default kernel runtime folder would allow a Unix socket.
+    homes = folder / "homes-with-a-long-path-as-on-a-site-with-deep-mounts" / "trial-learners"
+    assert len(str(homes / "gayane" / ".local/share/jupyter/runtime/kernel-" )) + 36 + 7 > 107
+    running = class_hub.Hub(folder, environment={course_cache.SHARED_ENV: str(shared)}, homes=homes)
     try:
         running.start()
     except BaseException:
@@ -116,6 +125,10 @@ def test_one_machine_config_keeps_every_server_on_loopback_and_learners_apart(re
     monkeypatch.delenv("LESSONS_HUB_BIND_URL", raising=False)
     config = PyFileConfigLoader("jupyterhub_config.py", path=str(repo / "hub")).load_config()
     assert config.JupyterHub.bind_url.startswith("http://127.0.0.1:")
+    assert config.PAMAuthenticator.allowed_groups == {"learners"}
+    assert config.Spawner.environment["PATH"].split(os.pathsep)[0] == str(Path(sys.executable).parent)
+    assert callable(config.Spawner.environment["JUPYTER_RUNTIME_DIR"])
+    assert "--MappingKernelManager.cull_idle_timeout=3600" in config.Spawner.args
     assert config.JupyterHub.hub_ip == config.Spawner.ip == "127.0.0.1"
     assert config.ConfigurableHTTPProxy.api_url.startswith("http://127.0.0.1:")
     assert config.JupyterHub.spawner_class == "localprocess" and config.JupyterHub.authenticator_class == "pam"
@@ -123,3 +136,71 @@ def test_one_machine_config_keeps_every_server_on_loopback_and_learners_apart(re
     assert config.Authenticator.admin_users == {"teacher", "assistant"}
     assert "--KernelManager.transport=ipc" in config.Spawner.args and "--allow-root" not in config.Spawner.args
     assert config.JupyterHub.db_url == f"sqlite:///{tmp_path / 'jupyterhub.sqlite'}"
+
+
+def test_kernel_socket_folders_are_short_private_and_checked(repo, monkeypatch, tmp_path, request):
+    """JUPYTER_RUNTIME_DIR for each learner: BASE/NAME, mode 0700, the learner's own; a too-long base is refused."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    monkeypatch.setenv("LESSONS_HUB_STATE", str(tmp_path))
+    config = PyFileConfigLoader("jupyterhub_config.py", path=str(repo / "hub")).load_config()
+    runtime_dir = config.Spawner.environment["JUPYTER_RUNTIME_DIR"]
+    short = Path(tempfile.mkdtemp(prefix="jh-"))  # pytest's tmp_path is itself too long for a socket folder
+    request.addfinalizer(lambda: shutil.rmtree(short, ignore_errors=True))
+    base = short / "rt"
+    monkeypatch.setenv("LESSONS_HUB_RUNTIME_BASE", str(base))
+    if os.geteuid() == 0:  # the real hub looks the learner's account up; root is one that exists everywhere
+        learner = SimpleNamespace(user=SimpleNamespace(name="root"))
+    else:
+        learner = SimpleNamespace(user=SimpleNamespace(name="ani"))
+    folder = Path(runtime_dir(learner))
+    assert folder == base / learner.user.name
+    info = folder.lstat()
+    assert stat.S_ISDIR(info.st_mode) and stat.S_IMODE(info.st_mode) == 0o700 and info.st_uid == os.geteuid()
+    assert runtime_dir(learner) == str(folder)  # again, at the next start
+    os.chmod(base, 0o777)
+    with pytest.raises(RuntimeError, match="writable by it alone"):
+        runtime_dir(learner)
+    os.chmod(base, 0o755)
+    folder.rmdir()
+    folder.symlink_to(tmp_path)
+    with pytest.raises(RuntimeError, match="not a folder"):
+        runtime_dir(learner)
+    monkeypatch.setenv("LESSONS_HUB_RUNTIME_BASE", str(tmp_path / ("x" * 80)))
+    with pytest.raises(RuntimeError, match="too long for Unix sockets"):
+        runtime_dir(learner)
+
+
+def test_trial_hub_refuses_root_and_uses_the_shared_password_authenticator(repo, monkeypatch, tmp_path):
+    from traitlets.config.loader import PyFileConfigLoader
+
+    monkeypatch.setenv("LESSONS_HUB_STATE", str(tmp_path))
+    monkeypatch.setenv("LESSONS_HUB_TRIAL_PASSWORD", "a trial password")
+    monkeypatch.setenv("LESSONS_HUB_RUNTIME_BASE", str(tmp_path / "rt"))
+    monkeypatch.delenv("LESSONS_HUB_TRIAL_ALLOW_ROOT", raising=False)
+    load = lambda: PyFileConfigLoader("trial_config.py", path=str(repo / "hub")).load_config()  # noqa: E731
+    if os.geteuid() == 0:
+        with pytest.raises(SystemExit, match="do not run the trial hub as root"):
+            load()
+        monkeypatch.setenv("LESSONS_HUB_TRIAL_ALLOW_ROOT", "1")
+    config = load()
+    assert config.JupyterHub.authenticator_class == "shared-password"
+    assert config.SharedPasswordAuthenticator.user_password == "a trial password"
+    assert "password" not in config.DummyAuthenticator and "allowed_groups" not in config.Authenticator
+
+
+def test_zero_to_jupyterhub_values_stay_valid_yaml_when_the_documented_lines_are_uncommented(repo):
+    import yaml
+
+    text = (repo / "hub" / "config.yaml").read_text(encoding="utf-8")
+    assert yaml.safe_load(text)["cull"]["enabled"] is True
+    uncommented = text.replace("  # extraEnv:", "  extraEnv:").replace("  #   LESSONS_PROGRESS_JOURNAL", "    LESSONS_PROGRESS_JOURNAL")
+    assert uncommented != text
+    assert yaml.safe_load(uncommented)["singleuser"]["extraEnv"] == {"LESSONS_PROGRESS_JOURNAL": "delete"}
+
+
+def test_the_image_installs_the_course_outside_the_learners_home(repo):
+    """repo2docker puts the repository in /home/jovyan, which Zero to JupyterHub covers with each learner's volume."""
+    lines = [line.split("#")[0].strip() for line in (repo / ".binder" / "requirements.txt").read_text().splitlines()]
+    assert "." in lines and not [line for line in lines if line.startswith("-e")]
+    assert any(line.startswith("jupyterhub") and "<" in line for line in lines)

@@ -58,7 +58,7 @@ class ContainerLikeSpawner(SimpleLocalProcessSpawner):
 
 
 c.JupyterHub.spawner_class = ContainerLikeSpawner
-c.Spawner.environment = {environment!r}
+c.Spawner.environment.update({environment!r})
 '''
 
 
@@ -110,11 +110,12 @@ class Reply:
 class Hub:
     """A running JupyterHub with the trial config; learners are spawned and driven through its proxy."""
 
-    def __init__(self, folder: Path, environment: dict[str, str] | None = None):
+    def __init__(self, folder: Path, environment: dict[str, str] | None = None, homes: Path | None = None):
         self.folder = Path(folder)
-        # Kernels use Unix sockets under each home (hub/jupyterhub_config.py), whose paths may not exceed 107
-        # characters: homes get a short folder of their own, as /home/NAME is short on a real machine.
-        self.homes = Path(tempfile.mkdtemp(prefix="lh-"))
+        # Kernel sockets go to a short runtime folder the trial config makes (not under the homes), so homes
+        # may be long; by default they get a folder of their own.
+        self.homes = Path(homes) if homes else Path(tempfile.mkdtemp(prefix="lh-"))
+        self.runtime_base = Path(tempfile.mkdtemp(prefix="jh-"))  # made safely: 0700, unpredictable name
         self.environment = dict(environment or {})
         self.token = secrets.token_hex(32)
         self.password = secrets.token_hex(12)  # the trial config's one shared password
@@ -130,7 +131,7 @@ class Hub:
         if missing:
             raise HubUnavailable("not installed: " + "; ".join(missing))
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.homes.mkdir(exist_ok=True)
+        self.homes.mkdir(parents=True, exist_ok=True)
         port = free_port()
         config = self.folder / "class_config.py"
         config.write_text(CLASS_CONFIG.format(trial=str(TRIAL_CONFIG), port=port, hub_port=free_port(),
@@ -138,7 +139,10 @@ class Hub:
                           encoding="utf-8")
         env = {key: value for key, value in os.environ.items() if not key.startswith(("JUPYTERHUB_", "LESSONS_"))}
         env.update(LESSONS_CLASS_TOKEN=self.token, LESSONS_HUB_TRIAL_PASSWORD=self.password,
-                   LESSONS_HUB_TRIAL_HOMES=str(self.homes), LESSONS_HUB_STATE=str(self.folder))
+                   LESSONS_HUB_TRIAL_HOMES=str(self.homes), LESSONS_HUB_STATE=str(self.folder),
+                   LESSONS_HUB_RUNTIME_BASE=str(self.runtime_base))
+        if os.geteuid() == 0:  # CI containers run as root; the trial refuses root unless told it is throw-away
+            env["LESSONS_HUB_TRIAL_ALLOW_ROOT"] = "1"
         env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(  # noqa: S603 - fixed command line
@@ -182,6 +186,7 @@ class Hub:
     def remove_homes(self) -> None:
         """Delete the learners' homes (call after `stop`)."""
         shutil.rmtree(self.homes, ignore_errors=True)
+        shutil.rmtree(self.runtime_base, ignore_errors=True)
 
     def __enter__(self) -> "Hub":
         return self.start()
