@@ -387,6 +387,15 @@ def test_export_refuses_to_write_an_empty_file(tmp_path):
     assert "no answers" in done.stdout and "cli" in done.stdout
 
 
+def test_export_from_a_folder_that_does_not_exist_creates_nothing(tmp_path):
+    target = tmp_path / "out.json"
+    for command in (["--export", str(target), "--dir", str(tmp_path / "new")], ["--recover", "--dir", str(tmp_path / "new")]):
+        done = _cli(tmp_path, *command)
+        assert "no progress store" in done.stdout or "nothing to recover" in done.stdout, done.stdout
+        assert not (tmp_path / "new").exists() and not target.exists()
+    assert _cli(tmp_path, "--export", str(target), "--dir", str(tmp_path / "new")).returncode == 1
+
+
 def test_export_warns_loudly_when_answers_wait_in_a_moved_aside_file(tmp_path):
     _damaged_store(tmp_path, learner="cli")
     with pytest.warns(ProgressStoreWarning):

@@ -3,6 +3,7 @@ answers from a store that was moved aside as unreadable (--recover)."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 
 def add_arguments(parser) -> None:
@@ -32,6 +33,20 @@ def run(args) -> int:
         print(f"Cannot score progress: the course content has {len(error.problems)} problem(s); "
               "run `python -m lessons check`.")
         return 1
+    if args.export or args.recover:
+        from ..progress import DB_NAME, progress_dir
+
+        folder = Path(args.dir).expanduser() if args.dir else progress_dir()
+        if not (folder / DB_NAME).is_file() and not list(folder.glob(f"{DB_NAME}.unreadable-*")):
+            # Opening the store would create the folder and an empty store for nothing.
+            if args.recover:
+                print(f"No moved-aside progress files in {folder}; nothing to recover.")
+                return 0
+            from ..progress import default_learner
+
+            print(f"Nothing exported: no answers for {args.learner or default_learner()}, and no progress store "
+                  f"in {folder}. Check --learner and --dir.")
+            return 1
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ProgressStoreWarning)  # its notices are printed with the summary
         store = open_store(args.dir, args.learner)

@@ -23,11 +23,12 @@ def add_arguments(parser) -> None:
     copy.add_argument("--learner-copy", metavar="DIR", type=Path,
                       help="write the learner-facing course (lessons and student exercises) to DIR")
     copy.add_argument("--branch", metavar="NAME",
-                      help="commit the learner copy as branch NAME of this repository (work tree untouched); "
-                           "push it, then give learners the nbgitpuller link")
+                      help="commit the learner copy as local branch NAME of this repository (work tree untouched; "
+                           "nothing is published); push it to a repository of its own, never to the one "
+                           "holding the solutions, then give learners the nbgitpuller link")
     copy.add_argument("--hub", metavar="URL", help="print the nbgitpuller link for this hub (e.g. https://hub.example.org)")
     copy.add_argument("--repository", metavar="URL",
-                      help="the public URL of the repository the branch is pushed to (for the link)")
+                      help="the public URL of the learners' own repository the branch is pushed to (for the link)")
 
 
 def _shown(path: Path) -> str:
@@ -85,8 +86,11 @@ def _learner_copy(args) -> int:
         if args.branch:
             commit, made = commit_branch(args.branch)
             state = "committed as" if made else "already the tip of"
-            print(f"Learner copy {state} branch {args.branch} ({commit[:12]}); publish it with "
-                  f"`git push <remote> {args.branch}`.")
+            target = args.repository or "LEARNERS-REPOSITORY-URL"
+            print(f"Learner copy {state} local branch {args.branch} ({commit[:12]}); nothing is published yet. "
+                  f"Push it to a repository that holds only the learners' branch (never the one with the "
+                  f"solutions: learners can fetch any branch of it): "
+                  f"`git push {target} {args.branch}:{args.branch}`.")
     except ReleaseError as error:
         print(f"FAILED: {error}")
         return 1
