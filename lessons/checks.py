@@ -360,16 +360,17 @@ def quoted_passages(text: str) -> list[str]:
 
 
 def quote_speakers(course: Course) -> dict[str, str]:
-    """Each quoted passage -> the speaker of the claim that covers most of it."""
+    """Each quoted passage -> whose words it is (`words_of`) by the claim that quotes most of it."""
     def overlap(claim, passage: str) -> int:
         quote, folded = claim.quote.translate(_FOLD), passage.translate(_FOLD)
         return len(quote) if quote in folded else len(folded) if folded in quote else 0
 
+    quoting = [c for c in course.claims.values() if c.words_of != course.article.outlet_actor]
     speakers = {}
     for passage in quoted_passages(course.article.text):
-        best = max(course.claims.values(), key=lambda claim: overlap(claim, passage))
-        if overlap(best, passage):
-            speakers[passage] = best.speaker
+        best = max(quoting, key=lambda claim: overlap(claim, passage), default=None)
+        if best is not None and overlap(best, passage):
+            speakers[passage] = best.words_of
     return speakers
 
 

@@ -6,6 +6,7 @@ import textwrap
 from dataclasses import dataclass
 from html import escape
 
+from .attribution import claim_chain, claim_words
 from .evidence import evidence_html
 from .figures import GREY, OKABE_ITO, alt_text, figure_html, figure_png, new_figure, png_html, resolve_course, \
     set_alt_text
@@ -119,11 +120,6 @@ def exchanges(course: Course | None = None) -> list[Exchange]:
     return result
 
 
-def _reported(course: Course, claim: Claim) -> str:
-    """' (as reported by X)' when the quote is someone else's words about the speaker."""
-    return f" (as reported by {actor_label(course, claim.reported_by)})" if claim.reported_by else ""
-
-
 def _claim_html(course: Course, claim: Claim) -> str:
     concerns = ", ".join(actor_label(course, a) for a in claim.concerns) or "no one named"
     summary = f"<p>{escape(claim.summary)}</p>" if claim.summary else ""
@@ -131,8 +127,10 @@ def _claim_html(course: Course, claim: Claim) -> str:
             f'by {escape(actor_label(course, claim.speaker))}">'
             f'<p><strong>[{escape(STANCE_LABELS.get(claim.stance, claim.stance))}]</strong> '
             f"{escape(actor_label(course, claim.speaker))} <em>{escape(claim.verb)}</em>"
-            f"{escape(_reported(course, claim))} \u2014 concerns: {escape(concerns)}</p>"
-            f'<blockquote class="lessons-claim-quote">\u201c{escape(claim.quote)}\u201d</blockquote>'
+            f" \u2014 concerns: {escape(concerns)}</p>"
+            f'<p class="lessons-claim-chain">From: {escape(claim_chain(course, claim))}</p>'
+            f'<blockquote class="lessons-claim-quote">\u201c{escape(claim.quote)}\u201d'
+            f"<footer>{escape(claim_words(course, claim))}</footer></blockquote>"
             f"{summary}<details><summary>Evidence</summary>{evidence_html(course, claim.evidence)}</details>"
             "</article>")
 
@@ -147,8 +145,8 @@ def exchanges_html(course: Course) -> str:
             "<td style=\"vertical-align:top\">" + "".join(
                 f"<p><strong>{escape(STANCE_LABELS[c.stance])}</strong> ({escape(actor_label(course, c.speaker))}"
                 f" {escape(c.verb)} {escape(', '.join(actor_label(course, a) for a in c.concerns[:1]))}"
-                f"{escape(_reported(course, c))}):"
-                f"<br>\u201c{escape(c.quote)}\u201d</p>" for c in exchange.claims[side]) + "</td>"
+                f"):<br>\u201c{escape(c.quote)}\u201d<br><small>{escape(claim_words(course, c))}</small></p>"
+                for c in exchange.claims[side]) + "</td>"
             for side in exchange.sides)
         parts.append(f"<table><caption>One side's accusation, the other side's answer: the article reports "
                      f"{escape(' and '.join(names))}</caption><thead><tr>{head}</tr></thead>"

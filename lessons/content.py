@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable
 
 import yaml
 
-from . import course_cache, dates, model
+from . import attribution, course_cache, dates, model
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = PACKAGE_DIR / "data"
@@ -47,7 +47,8 @@ REFERENCES = {
     ("event", "places"): "place",
     ("claim", "speaker"): "actor",
     ("claim", "concerns"): "actor",
-    ("claim", "reported_by"): "actor",
+    ("claim", "relayed_by"): "actor",
+    ("claim", "words_of"): "actor",
     ("term", "see_also"): "term",
     ("flag", "events"): "event",
 }
@@ -336,7 +337,8 @@ def _read_article(checker: _Checker, folder: Path) -> model.Article | None:
             text=checker.seed, headline=meta["headline"], photo_caption=meta["photo_caption"],
             outlet=meta["outlet"], url=meta["url"], published=published,
             published_inferred=meta["published"]["inferred"], published_confidence=meta["published"]["confidence"],
-            published_reasoning=meta["published"]["reasoning"], spelling=meta["spelling"])
+            published_reasoning=meta["published"]["reasoning"], spelling=meta["spelling"],
+            outlet_actor=meta["outlet_actor"])
     except (KeyError, TypeError) as exc:
         checker.report(SEED_META, None, str(exc).strip("'"), "required field is missing")
     except dates.DateError as exc:
@@ -374,6 +376,8 @@ def _load(data: Path, seeds: Path) -> model.Course:
                 checker.verbatim(file, item.id, field, getattr(item, field))
             if kind == "event" and item.date.discrepancy:
                 _check_discrepancy(checker, file, item, sources)
+            if kind == "claim" and article is not None:
+                check_whose_words(checker, file, item, article.outlet_actor, tables["actor"])
 
     course = model.Course(
         article=article, sources=sources, actors=tables["actor"], places=tables["place"],
@@ -383,6 +387,49 @@ def _load(data: Path, seeds: Path) -> model.Course:
     if checker.problems:
         raise ContentError(checker.problems)
     return course
+
+
+def check_whose_words(checker: _Checker, file: str, claim: model.Claim, outlet: str, actors: dict) -> None:
+    """A claim's `words_of` agrees with the article's quotation marks, and its chain of attribution holds.
+
+    Words inside the article's quotation marks are the quoted person's; every other fragment is the outlet's,
+    even when it reports what someone said. So a quote outside the marks must be the outlet's words, a quote
+    inside them must not be, and a quote must not run past the marks (part quotation, part narration).
+    """
+    def name(actor_id):
+        return attribution.short_label(actors, actor_id)
+
+    if outlet not in actors:
+        checker.report(SEED_META, None, "outlet_actor", f"unknown actor id {outlet!r}")
+        return
+    said_by_outlet = claim.words_of == outlet
+    place = attribution.placement(checker.seed, claim.quote, want_inside=not said_by_outlet)
+    if place.kind == attribution.ABSENT:
+        return  # the verbatim check already reports it
+    if place.kind == attribution.CROSSING:
+        checker.report(file, claim.id, "quote",
+                       f"runs past the article's quotation marks around {place.quotation!r}: part is a quotation "
+                       f"and part is {name(outlet)}'s narration. Quote only the words between the marks, or "
+                       f"the whole quotation with its sentence as {name(outlet)}'s words")
+    elif place.kind == attribution.INSIDE and said_by_outlet:
+        checker.report(file, claim.id, "words_of",
+                       f"the quote lies inside the article's quotation marks ({place.quotation}), so it is the "
+                       f"quoted person's words, not {name(outlet)}'s; name whose words they are")
+    elif place.kind == attribution.OUTSIDE and not said_by_outlet:
+        checker.report(file, claim.id, "words_of",
+                       f"the quote is not inside the article's quotation marks, so it is {name(outlet)}'s words "
+                       f"reporting what {name(claim.words_of)} said, not {name(claim.words_of)}'s own. "
+                       f"Set words_of: {outlet}, or quote only words the article puts in quotation marks")
+    chain = (claim.speaker, *claim.relayed_by)
+    if claim.words_of not in (*chain, outlet):
+        checker.report(file, claim.id, "words_of",
+                       f"{claim.words_of!r} is neither the speaker, nor one who relayed the claim (relayed_by), "
+                       f"nor the outlet {outlet!r}")
+    if outlet in chain[1:]:
+        checker.report(file, claim.id, "relayed_by",
+                       f"the outlet {outlet!r} writes every claim; it is not a relay in the chain")
+    if claim.speaker == outlet and claim.relayed_by:
+        checker.report(file, claim.id, "relayed_by", "the outlet's own claim has no one to relay it")
 
 
 def _check_discrepancy(checker: _Checker, file: str, event: model.Event, sources: dict) -> None:

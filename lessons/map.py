@@ -601,8 +601,10 @@ def _map_alt_text(course: Course, entries: list[MapPlace]) -> str:
     data = geometry()
     highlighted = highlighted_provinces(course)
     names = ", ".join(p.name for p in sorted(highlighted.values(), key=lambda p: p.name))
+    # Only countries that share an edge with Armenia are its neighbours; the map also draws others (Russia).
+    bordering = [s.name for c, s in data.countries.items() if c != HOME and shared_edges(c)]
     parts = [f"Map of Armenia's {len(data.provinces)} provinces and its neighbours "
-             f"({', '.join(s.name for c, s in data.countries.items() if c != HOME)}). "
+             f"({', '.join(bordering)}). "
              f"{_count_word(len(highlighted)).capitalize()} provinces are filled orange with hatching: {names}, "
              f"where the Russian border "
              f"guard and military posts leave."]

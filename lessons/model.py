@@ -130,15 +130,22 @@ class Event(Item):
 
 @dataclass(frozen=True, kw_only=True)
 class Claim(Item):
-    """Something someone said or the article asserts, with who said it and how."""
+    """Something someone said or the article asserts: who it comes from, who relayed it, and whose words the quote is.
 
-    speaker: str  # actor id
+    The chain reads speaker -> relayed_by -> the article's outlet, e.g. Pashinian, relayed by Peskov, written by
+    RFE/RL. `words_of` is whose words `quote` is: the quoted person's only when the quote lies inside the
+    article's quotation marks; otherwise the outlet's, even when it reports what someone said. The loader reads
+    that from the article and rejects a claim that says otherwise.
+    """
+
+    speaker: str  # actor id: who the claim comes from
     stance: str  # reported_fact | statement | accusation | rejection | interpretation
     verb: str  # requests | agrees | announces | accuses | rejects | criticizes | reports | interprets | states
     concerns: tuple[str, ...]  # actor ids the claim is about or addressed to
     quote: str  # verbatim from the article
+    words_of: str  # actor id whose words `quote` is: the speaker, someone who relayed it, or the outlet
     summary: str = ""
-    reported_by: str | None = None  # actor id whose words the quote are, when not the speaker's own
+    relayed_by: tuple[str, ...] = ()  # actor ids who passed the claim on, nearest the speaker first
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -207,6 +214,7 @@ class Article:
     published_confidence: str
     published_reasoning: str
     spelling: str
+    outlet_actor: str  # the actor id of the outlet: every fragment outside quotation marks is its words
 
 
 @dataclass(frozen=True)

@@ -63,9 +63,16 @@ def _table_name(kind: str) -> str:
 
 
 def _who(course, claim) -> str:
-    """The claim's speaker, and whose words the quote are when they are someone else's."""
-    who = _name_of(course, claim.speaker)
-    return f"{who} (as reported by {_name_of(course, claim.reported_by)})" if claim.reported_by else who
+    """Who the claim comes from, who relayed it and who wrote it: 'Pashinian, relayed by Peskov, written by RFE/RL'."""
+    from .attribution import claim_chain
+
+    return claim_chain(course, claim)
+
+
+def _whose_words(course, claim) -> str:
+    from .attribution import claim_words
+
+    return claim_words(course, claim)
 
 
 def _name_of(course: Course, item_id: str) -> str:
@@ -188,7 +195,8 @@ def _fields(course: Course, item) -> list[tuple[str, str]]:
         return fields
     if kind == "claim":
         fields = [("Who", _who(course, item)), ("Verb", item.verb),
-                  ("Kind of claim", item.stance.replace("_", " ")), ("Quote", f"\u201c{item.quote}\u201d")]
+                  ("Kind of claim", item.stance.replace("_", " ")), ("Quote", f"\u201c{item.quote}\u201d"),
+                  ("Whose words", _whose_words(course, item))]
         if item.concerns:
             fields.append(("About", ", ".join(_name_of(course, i) for i in item.concerns)))
         if item.summary:
@@ -255,7 +263,8 @@ _COLUMNS = {
                ("Capital", lambda c, i: i.capital or "")],
     "events": [("Date", lambda c, i: _date_text(i)), ("Event", lambda c, i: i.title)],
     "claims": [("Who", _who), ("Verb", lambda c, i: i.verb),
-               ("Kind", lambda c, i: i.stance.replace("_", " ")), ("Quote", lambda c, i: f"\u201c{i.quote}\u201d")],
+               ("Kind", lambda c, i: i.stance.replace("_", " ")), ("Quote", lambda c, i: f"\u201c{i.quote}\u201d"),
+               ("Whose words", _whose_words)],
     "numbers": [("Wording", lambda c, i: f"\u201c{i.wording}\u201d"), ("Refers to", lambda c, i: i.refers_to),
                 ("What the sources say", lambda c, i: i.check)],
     "terms": [("Term", lambda c, i: i.term), ("Definition", lambda c, i: i.definition)],

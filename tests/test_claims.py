@@ -16,7 +16,7 @@ def make_actor(actor_id, name, actor_type="state", **fields):
 
 def make_claim(claim_id, speaker, stance, verb, concerns, quote):
     return model.Claim(id=claim_id, speaker=speaker, stance=stance, verb=verb, concerns=tuple(concerns), quote=quote,
-                       evidence=model.Evidence(fragments=(quote,)))
+                       words_of=speaker, evidence=model.Evidence(fragments=(quote,)))
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def mini():
     ]
     article = model.Article(text="x", headline="h", photo_caption="c", outlet="o", url="https://x",
                             published=dt.date(2024, 5, 9), published_inferred=True, published_confidence="medium",
-                            published_reasoning="r", spelling="s")
+                            published_reasoning="r", spelling="s", outlet_actor="rferl")
     return model.Course(article=article, sources={}, actors={a.id: a for a in actors}, places={}, events={},
                         claims={c.id: c for c in claims}, numbers={}, terms={}, flags={}, misconceptions={})
 
@@ -172,14 +172,16 @@ def test_real_relationship_figure(course):
     assert members <= {(r.source, r.verb, r.target) for r in relations(course)}
 
 
-def test_a_quote_in_someone_elses_words_names_who_reported_it(course):
+def test_a_quote_in_someone_elses_words_names_who_relayed_it(course):
+    from html import unescape
+
     from lessons.claims import claims_html
     from lessons.views import show_item
 
-    reported = [claim for claim in course.claims.values() if claim.reported_by]
-    assert reported, "the article's relation claims are Peskov's words; the data should say so"
-    html = claims_html(course)
-    for claim in reported:
-        reporter = course.actors[claim.reported_by].name
-        assert f"(as reported by {reporter})" in str(show_item(claim.id))
-    assert html.count("(as reported by ") >= len(reported)
+    relayed = [claim for claim in course.claims.values() if claim.relayed_by]
+    assert relayed, "the article's relation claims come through Peskov; the data should say so"
+    html = unescape(claims_html(course))
+    for claim in relayed:
+        relay = course.actors[claim.relayed_by[0]].name
+        assert f"relayed by {relay}" in str(show_item(claim.id))
+    assert html.count("relayed by ") >= len(relayed)

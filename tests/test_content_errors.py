@@ -33,6 +33,13 @@ VALID = {
           type: state
           role: Rejects the accusations
           evidence: {fragments: ["Russia has rejected the accusations"]}
+        - id: rferl
+          name: Radio Free Europe/Radio Liberty (RFE/RL)
+          type: media
+          role: Published the article
+          aliases: ["RFE/RL"]
+          evidence: {sources: [S1]}
+          background: true
     """,
     "places.yaml": """
         - id: tavush
@@ -69,6 +76,7 @@ VALID = {
           verb: rejects
           concerns: [russia]
           quote: "its troops didn’t have a mandate to intervene"
+          words_of: rferl
           evidence: {fragments: ["its troops didn’t have a mandate to intervene"]}
     """,
     "numbers.yaml": "[]",
@@ -225,6 +233,19 @@ def test_the_command_line_lists_all_problems_without_a_traceback(content):
     ]
 
 
-def test_claim_reported_by_must_name_an_actor(content):
-    assert problems(content, "claims.yaml", "  speaker: russia\n", "  speaker: russia\n  reported_by: lavrov\n") == [
-        "claims.yaml: no_mandate: reported_by: unknown actor id 'lavrov'"]
+def test_claim_relayed_by_must_name_an_actor(content):
+    assert problems(content, "claims.yaml", "  speaker: russia\n", "  speaker: russia\n  relayed_by: [lavrov]\n") == [
+        "claims.yaml: no_mandate: relayed_by: unknown actor id 'lavrov'"]
+
+
+def test_a_claim_must_say_whose_words_its_quote_is(content):
+    assert problems(content, "claims.yaml", "  words_of: rferl\n", "") == [
+        "claims.yaml: no_mandate: words_of: required field is missing"]
+
+
+def test_the_outlets_words_shown_as_a_speakers_fail(content):
+    found = problems(content, "claims.yaml", "words_of: rferl", "words_of: russia")
+    assert found == [
+        "claims.yaml: no_mandate: words_of: the quote is not inside the article's quotation marks, so it is "
+        "RFE/RL's words reporting what Russia said, not Russia's own. Set words_of: rferl, or quote only words "
+        "the article puts in quotation marks"]

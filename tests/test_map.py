@@ -43,7 +43,7 @@ def mini():
     ]
     article = model.Article(text="x", headline="h", photo_caption="c", outlet="o", url="https://x",
                             published=dt.date(2024, 5, 9), published_inferred=True, published_confidence="medium",
-                            published_reasoning="r", spelling="s")
+                            published_reasoning="r", spelling="s", outlet_actor="rferl")
     sources = {"S1": model.Source(id="S1", title="T", outlet="O", url="https://example.org")}
     return model.Course(article=article, sources=sources, actors={}, places={p.id: p for p in places}, events={},
                         claims={}, numbers={}, terms={}, flags={}, misconceptions={})
@@ -219,3 +219,13 @@ def test_widget_selection_updates_map_and_panel(course):
     view.dropdown.value = None
     assert gids(view.figure, "selected:") == []
     assert "No place called" in course_map(course, selected="Atlantis")._lessons_view.status.value
+
+
+def test_alt_text_names_only_countries_that_border_armenia():
+    from lessons.figures import alt_text
+    from lessons.map import map_figure
+
+    opening = alt_text(map_figure()).split(").", 1)[0]
+    assert "Russia" not in opening, opening  # drawn on the map, but Armenia does not border Russia
+    for neighbour in ("Georgia", "Azerbaijan", "Turkey", "Iran"):
+        assert neighbour in opening

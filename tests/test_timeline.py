@@ -33,7 +33,7 @@ def make_event(event_id, title, date, themes, actors=(), background=False, fragm
 def make_course(events, actors=None) -> model.Course:
     article = model.Article(text=ARTICLE_TEXT, headline="h", photo_caption="c", outlet="o", url="https://x",
                             published=dt.date(2024, 5, 9), published_inferred=True, published_confidence="medium",
-                            published_reasoning="r", spelling="s")
+                            published_reasoning="r", spelling="s", outlet_actor="rferl")
     sources = {"S1": model.Source(id="S1", title="A <source>", outlet="Outlet & Co", url="https://example.org")}
     actors = actors if actors is not None else {
         a_id: model.Actor(id=a_id, name=name, type="person", role="r", evidence=model.Evidence(sources=("S1",)),

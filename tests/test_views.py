@@ -26,7 +26,7 @@ def hostile_course(seed_text):
         text=seed_text, headline=seed_text.splitlines()[0], photo_caption=seed_text.splitlines()[2],
         outlet=f"Outlet {HOSTILE}", url="https://example.org/a?b=1&c=2", published=dt.date(2024, 5, 9),
         published_inferred=True, published_confidence="medium", published_reasoning=f"Because {HOSTILE}",
-        spelling=HOSTILE)
+        spelling=HOSTILE, outlet_actor="rferl")
     source = model.Source(id="S1", title=f"Title {HOSTILE}", outlet="RFE/RL", url="https://example.org/?x=1&y=2")
     actor = model.Actor(id="putin", name=f"Putin {HOSTILE}", type="person", role=f"Role {HOSTILE}",
                         evidence=evidence)
