@@ -1,0 +1,1 @@
+"""Grading submissions: running them (sandboxed), judging the answers they record, and reporting."""
