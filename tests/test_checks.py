@@ -375,3 +375,9 @@ def test_resolve_cases_include_a_deadline_and_other_publication_dates():
     cases = KEYS["resolve"]
     assert any(future for _, _, future, _ in cases)
     assert len({published for _, published, _, _ in cases}) == 3
+
+
+def test_every_registered_check_has_exactly_one_judge():
+    from lessons.checks.judges import JUDGES
+
+    assert set(JUDGES) == set(REGISTRY), "a check without a judge, or a judge without a registry entry"
