@@ -8,6 +8,7 @@ from typing import Any, Callable
 
 from ..content import load_course
 from ..model import Course
+from .capture import AxesRecord, FigureRecord
 from .keys import (AIRPORT_DEADLINE, OFFENSIVE, TALKS, _months_between, article_events, article_people,
                    article_provinces, contradicted_events, csto_listed, csto_members, events_table_rows,
                    filtered_events, mention_counts, parse_source_date, quote_speakers, quoted_passages,
@@ -275,7 +276,8 @@ def _resolve(answer, key):
             raise NotYet(f"resolve({wording!r}, {published!r}{', future=True' if future else ''}) failed: "
                          f"{exc}. Keep the signature resolve(wording, published, future=False).") from None
         except Exception as exc:
-            raise NotYet(f"resolve({wording!r}, {published!r}) raised {type(exc).__name__}: {_short(exc)}.") from None
+            raise NotYet(f"resolve({wording!r}, {published!r}) raised "
+                         f"{getattr(exc, 'type_name', type(exc).__name__)}: {_short(exc)}.") from None
         nones += value is None
         results.append((wording, published, future, expected, value))
     if nones == len(results):
@@ -401,51 +403,26 @@ def _mention_counts(answer, key):
 
 
 # ---------------------------------------------------------------------------------------------------
-# 06 Plots: inspect the learner's matplotlib figure
+# 06 Plots: judge the description of the learner's figure (lessons.checks.capture), never the figure itself
 
-def _figure_axes(answer: Any):
-    """The learner's figure and its axes; not attempted when there is no figure or it is empty."""
+def _figure_axes(answer: Any) -> tuple[FigureRecord, list[AxesRecord]]:
+    """The captured figure and its axes; not attempted when there is no figure or it is empty."""
     _stub(answer)
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure, SubFigure
-
-    if isinstance(answer, Axes):
-        figure, axes = answer.figure, [answer]
-    elif isinstance(answer, (Figure, SubFigure)):
-        figure, axes = answer, list(answer.axes)
-    else:
+    if not isinstance(answer, FigureRecord):
         raise NotYet(f"Pass your figure: check(name, fig). This answer is {_describe(answer)}.")
-    if not any(ax.lines or ax.collections or ax.patches or ax.texts or ax.containers for ax in axes):
+    if not any(ax.points or ax.lines or ax.bars or ax.texts for ax in answer.axes):
         raise NotAttempted("Your figure is still empty. Draw on it, then run this cell again.")
-    try:
-        figure.draw_without_rendering()  # lays out ticks, so their labels can be read
-    except Exception:
-        pass
-    return figure, axes
+    return answer, answer.axes
 
 
-def _data_points(ax) -> list[tuple[float, float]]:
-    """Markers the learner drew, in drawing order: scatter points and lines with markers."""
-    from matplotlib.collections import PathCollection
-    from matplotlib.lines import Line2D
-
-    points = []
-    for artist in ax.get_children():
-        if isinstance(artist, Line2D) and str(artist.get_marker()) not in ("None", "", " ", "none"):
-            if artist.get_transform() == ax.transData:
-                points += [tuple(p) for p in artist.get_xydata()]
-        elif isinstance(artist, PathCollection) and len(artist.get_offsets()):
-            points += [tuple(p) for p in artist.get_offsets()]
-    return points
+def _one_line(text: str) -> str:
+    """A label as one line: a word broken at its hyphen joins up again ("Nagorno-\\nKarabakh")."""
+    return " ".join(re.sub(r"-\s*\n\s*", "-", text).split())
 
 
-def _label_texts(figure, ax) -> list[str]:
-    texts = [t.get_text() for t in ax.texts]
-    texts += [t.get_text() for t in ax.get_yticklabels() + ax.get_xticklabels()]
-    legend = ax.get_legend()
-    if legend:
-        texts += [t.get_text() for t in legend.get_texts()]
-    return [t for t in texts if t and t.strip()]
+def _label_texts(ax: AxesRecord) -> list[str]:
+    texts = [t.text for t in ax.texts] + [label for _, label in ax.yticks + ax.xticks]
+    return [_one_line(t) for t in texts if t and t.strip()]
 
 
 def _names_event(label: str, event) -> bool:
@@ -473,8 +450,8 @@ def _timeline_plot(answer, key):
     course = load_course()
     events = [course.events[i] for i in key]
     figure, axes = _figure_axes(answer)
-    ax = max(axes, key=lambda a: len(_data_points(a)))
-    points = _data_points(ax)
+    ax = max(axes, key=lambda a: len(a.points))
+    points = ax.points
     if not points:
         raise NotYet("I found no points. Draw each event as a marker, e.g. ax.plot(dates, levels, 'o') or ax.scatter.")
     xs = [x for x, _ in points]
@@ -489,46 +466,46 @@ def _timeline_plot(answer, key):
     unmatched = _match_points(days, events)
     if unmatched:
         raise NotYet(f"No point lies at the date of \u201c{unmatched[0].title}\u201d. Use event.date.start for x.")
-    if days != sorted(days):
-        raise NotYet("Your points are not in chronological order; sort the events by date before plotting.")
-    labels = _label_texts(figure, ax)
-    unlabelled = [e for e in events if not any(_names_event(label, e) for label in labels)]
+    # The order a timeline shows is the order of its x values, so the order points were drawn in does not matter.
+    labels = _label_texts(ax)
+    named = [[e for e in events if _names_event(label, e)] for label in labels]
+    if any(sum(_norm(e.title) in _norm(label) for e in events) > 1 for label in labels):
+        raise NotYet("One text on your figure names several events. Give each point a label of its own "
+                     "(one ax.annotate per event), next to its point.")
+    unlabelled = [e for e in events if not any(e in events_named for events_named in named)]
     if unlabelled:
         raise NotYet(f"{_plural(len(unlabelled), 'event')} ha{'s' if len(unlabelled) == 1 else 've'} no label, "
                      f"e.g. \u201c{unlabelled[0].title}\u201d. Label each point with its title (ax.annotate).")
-    if not (ax.get_title().strip() or (figure._suptitle and figure._suptitle.get_text().strip())):
+    if not (ax.title.strip() or figure.suptitle.strip()):
         raise NotYet("Give your timeline a title (ax.set_title).")
-    return f"{len(events)} events, at their dates, in order, each labelled."
+    return f"{len(events)} events, at their dates, each labelled."
 
 
 @_register("mentions_bar", "06-plot-timeline", "your bar chart of mentions: one labelled bar per person",
            key=mention_counts)
 def _mentions_bar(answer, key):
-    from matplotlib.container import BarContainer
-
     course = load_course()
     figure, axes = _figure_axes(answer)
-    ax = max(axes, key=lambda a: sum(len(c) for c in a.containers if isinstance(c, BarContainer)))
-    bars = [bar for c in ax.containers if isinstance(c, BarContainer) for bar in c]
+    ax = max(axes, key=lambda a: len(a.bars))
+    bars = ax.bars
     if not bars:
         raise NotYet("I found no bars. Draw the chart with ax.bar (or ax.barh).")
-    horizontal = all(c.orientation == "horizontal" for c in ax.containers if isinstance(c, BarContainer))
+    horizontal = all(bar.horizontal for bar in bars)
     if len(bars) != len(key):
         raise NotYet(f"Your chart has {_plural(len(bars), 'bar')}; draw one bar for each of the "
                      f"{len(key)} people the article names.")
-    ticks = ax.get_yticks() if horizontal else ax.get_xticks()
-    tick_labels = [t.get_text() for t in (ax.get_yticklabels() if horizontal else ax.get_xticklabels())]
+    ticks = ax.yticks if horizontal else ax.xticks
     names = Names.of(article_people(course), surnames=True)
     seen = {}
     for bar in bars:
-        centre = bar.get_y() + bar.get_height() / 2 if horizontal else bar.get_x() + bar.get_width() / 2
-        size = bar.get_height() if horizontal else bar.get_width()
-        label = next((text for tick, text in zip(ticks, tick_labels) if abs(tick - centre) <= size / 2), "")
+        centre = bar.y + bar.height / 2 if horizontal else bar.x + bar.width / 2
+        size = bar.height if horizontal else bar.width
+        label = next((_one_line(text) for tick, text in ticks if abs(tick - centre) <= abs(size) / 2), "")
         person = names.find(label)
         if person is None:
             raise NotYet("Label each bar with the person's name (pass the names as the bars' positions, or set "
                          "the tick labels).")
-        seen[person] = bar.get_width() if horizontal else bar.get_height()
+        seen[person] = bar.width if horizontal else bar.height
     for person, count in key.items():
         surname = course.actors[person].name.split()[-1]
         if person not in seen:
@@ -536,7 +513,7 @@ def _mentions_bar(answer, key):
         if seen[person] != count:
             raise NotYet(f"The bar for {surname} is {seen[person]:g}, which is not how often the article names "
                          "him. Use the counts from exercise 5.")
-    value_label = ax.get_xlabel() if horizontal else ax.get_ylabel()
+    value_label = ax.xlabel if horizontal else ax.ylabel
     if not value_label.strip():
         raise NotYet(f"Label the axis that shows the counts (ax.set_{'x' if horizontal else 'y'}label).")
     return "One labelled bar per person, with the right heights and a labelled axis."

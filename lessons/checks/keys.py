@@ -7,7 +7,7 @@ from collections import Counter
 
 from ..model import Course
 from .reading import _FOLD
-from .tasks import FILTER_ACTOR, FILTER_THEME
+from .tasks import _MONTH_WORDING, FILTER_ACTOR, FILTER_THEME, resolve_inputs
 
 TALKS, AIRPORT_DEADLINE, OFFENSIVE = "talks_2024_05_08", "zvartnots_handover_2024_08_01", "azerbaijan_offensive_2023_09"
 
@@ -81,8 +81,6 @@ def _months_between(start: dt.date, end: dt.date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month
 
 
-_MONTH_WORDING = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November"
-                            r"|December)(?: (\d{1,2}))?\b")
 
 
 def resolve_reference(wording: str, published: dt.date, future: bool = False) -> tuple[dt.date, dt.date]:
@@ -102,18 +100,9 @@ def resolve_reference(wording: str, published: dt.date, future: bool = False) ->
 
 
 def relative_date_cases(course: Course) -> list[tuple[str, dt.date, bool, tuple[dt.date, dt.date]]]:
-    """(wording, published, future, expected days) for the article's year-less month dates, against the
-    article's publication date and two others, so that a hard-coded year cannot pass."""
-    published = course.article.published
-    wordings = []
-    for event in course.events_in_order():
-        wording = event.date.wording
-        if wording and event.date.year_inferred and _MONTH_WORDING.search(wording):
-            wordings.append((_MONTH_WORDING.search(wording).group(0), event.date.start > published))
-    cases = []
-    for when in (published, published - dt.timedelta(days=3 * 365), published + dt.timedelta(days=200)):
-        cases += [(words, when, future, resolve_reference(words, when, future)) for words, future in wordings]
-    return cases
+    """(wording, published, future, expected days) for each input of the resolve task."""
+    return [(words, when, future, resolve_reference(words, when, future))
+            for words, when, future in resolve_inputs(course)]
 
 
 def events_table_rows(course: Course) -> list[dict]:

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from typing import Any, Callable
 
+from .capture import MAX_ITEMS, Cut, Opaque
 from .registry import NotAttempted, NotYet
 
 
@@ -19,7 +20,8 @@ def _short(value: Any, width: int = 60) -> str:
 
 
 def _describe(value: Any) -> str:
-    return f"of type {type(value).__name__}: {_short(value)}"
+    type_name = value.type_name if isinstance(value, Opaque) else type(value).__name__
+    return f"of type {type_name}: {_short(value)}"
 
 
 def _norm(text: str) -> str:
@@ -36,6 +38,9 @@ def _stub(answer: Any) -> None:
 def _items(answer: Any, noun: str) -> list:
     """An answer that should be a collection, as a list; list, tuple, set and other iterables all count."""
     _stub(answer)
+    if isinstance(answer, Cut):
+        raise NotYet(f"Your answer has more than {MAX_ITEMS:,} entries; it should hold a few {noun}. Did an "
+                     "endless loop or generator make it?")
     if isinstance(answer, (str, bytes)):
         raise NotYet(f"Give a list of {noun}, not one string: for example [\"first\", \"second\"].")
     if isinstance(answer, dict):

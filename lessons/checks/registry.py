@@ -34,6 +34,7 @@ class Check:
     exercise: str
     task: str
     points: int = 1
+    answer: str = "value"  # what the learner passes: a value, a function (run on the task's inputs), a figure
 
 
 _CHECKS = (
@@ -46,12 +47,15 @@ _CHECKS = (
     Check("speakers", "03-quotes-and-speakers", "who said each quoted passage"),
     Check("days_to_deadline", "04-counting-days", "days from the Moscow talks to the airport deadline"),
     Check("months_to_agreement", "04-counting-days", "calendar months from the offensive to the agreement"),
-    Check("resolve", "04-counting-days", "a function that resolves year-less dates against a publication date"),
+    Check("resolve", "04-counting-days", "a function that resolves year-less dates against a publication date",
+          answer="function"),
     Check("events_table", "05-events-table", "one row per event, in date order, with date, title, themes, actors"),
     Check("filtered_events", "05-events-table", "events with a given actor on a given theme"),
     Check("mention_counts", "05-events-table", "how often the article names each person"),
-    Check("timeline_plot", "06-plot-timeline", "your timeline figure: points, dates, order, labels, title"),
-    Check("mentions_bar", "06-plot-timeline", "your bar chart of mentions: one labelled bar per person"),
+    Check("timeline_plot", "06-plot-timeline", "your timeline figure: points, dates, order, labels, title",
+          answer="figure"),
+    Check("mentions_bar", "06-plot-timeline", "your bar chart of mentions: one labelled bar per person",
+          answer="figure"),
     Check("claim_speakers", "07-critical-reading", "who makes each selected claim"),
     Check("claim_stances", "07-critical-reading", "the stance of each selected claim"),
     Check("sources_before", "07-critical-reading", "for each disputed date, how many sources were published before it"),
