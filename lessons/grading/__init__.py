@@ -1,1 +1,1 @@
-"""Grading submissions: running them (sandboxed), judging the answers they record, and reporting."""
+"""Marking exercise submissions: run each in a sandbox, judge the captured answers outside it, report."""
