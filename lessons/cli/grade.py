@@ -76,7 +76,7 @@ def run(args) -> int:
         note = f", {problems} error(s)" if problems else ""
         print(f"[{number}/{total}] {path}: {got}/{most} points{note} ({seconds:.1f} s)", file=sys.stderr, flush=True)
 
-    with course_cache_for_kernels() as cache_dir:
+    with course_cache_for_kernels(sandboxed=not args.no_sandbox) as cache_dir:
         options = Options(limits, args.exercise, not args.no_sandbox, cache_dir)
         rows = grade_all(args.submissions, options, args.jobs, progress)
     # Every sandbox is gone by now: only then are reports written.

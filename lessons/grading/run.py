@@ -86,11 +86,21 @@ def run_unsandboxed(argv: list[str], work_dir: Path, options: Options) -> str | 
 
 def launcher(options: Options) -> Callable[[list[str], Path, Options], str | None]:
     """How a submission's command is run: in the sandbox, or (opted out) without it."""
-    if options.sandbox:
-        from . import sandbox
+    return run_sandboxed if options.sandbox else run_unsandboxed
 
-        return sandbox.run_sandboxed
-    return run_unsandboxed
+
+def run_sandboxed(argv: list[str], work_dir: Path, options: Options) -> str | None:
+    """Run in the bubblewrap sandbox with the options' caps; a sentence when the run was stopped."""
+    from . import sandbox
+
+    limits = options.limits
+    result = sandbox.run_sandboxed(
+        argv, work_dir, sandbox.Limits(memory=limits.memory_bytes, wall_time=limits.wall_time,
+                                       output=limits.max_output),
+        Path(options.cache_dir) if options.cache_dir else None)
+    if result.timed_out:
+        return f"the notebook ran longer than {limits.wall_time} s in all and was stopped"
+    return None
 
 
 def read_executed(path: Path, limits: Limits):
@@ -191,15 +201,26 @@ def grade_all(paths: list[Path], options: Options, jobs: int = 1,
 
 
 @contextlib.contextmanager
-def course_cache_for_kernels():
-    """A fresh folder (its path yielded) holding the course cache, built from content the grader validated."""
+def course_cache_for_kernels(sandboxed: bool = False):
+    """A fresh folder (its path yielded) holding the course cache, built from content the grader validated.
+
+    For the sandbox it is built inside the sandbox's own layout (sandbox.prepare_cache, which also stores
+    matplotlib's font list): the answer keys are absent there, so the package's digest differs from ours."""
     from .. import content, course_cache
 
     folder = Path(tempfile.mkdtemp(prefix="lessons-grade-cache-"))
     try:
-        key = content._inputs_digest(content.DATA_DIR, content.seed_dir())
-        if key:
-            course_cache.write(folder / content.cache_file_name(), content.load_course(), key)
+        if sandboxed:
+            from . import sandbox
+
+            built = sandbox.prepare_cache(folder)
+            if built.returncode != 0:  # the kernels then validate in full: slower, not wrong
+                print(f"warning: could not prebuild the course cache in the sandbox: {built.output[-300:]}",
+                      file=sys.stderr)
+        else:
+            key = content._inputs_digest(content.DATA_DIR, content.seed_dir())
+            if key:
+                course_cache.write(folder / content.cache_file_name(), content.load_course(), key)
         folder.chmod(0o555)  # read-only for the kernels; the sandbox also mounts it read-only
         yield str(folder)
     finally:

@@ -42,9 +42,6 @@ SYSTEM = ("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32")
 ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives", "localtime", "timezone", "nsswitch.conf",
        "hosts", "mime.types", "fonts")
 
-NO_SANDBOX_WARNING = ("WARNING: --no-sandbox: submissions run as you, with your files, your environment "
-                      "variables and your network; grade only code you trust this way.")
-
 
 @dataclass(frozen=True)
 class Limits:
