@@ -6,6 +6,7 @@ sandbox cannot start these tests skip with the reason, except under CI=true, whe
 """
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
@@ -301,3 +302,45 @@ def test_run_plain_keeps_the_caps(tmp_path):
     assert len(loud.output) == 1000 and loud.truncated
     slow = sandbox.run_plain([sys.executable, "-c", "import time; time.sleep(60)"], tmp_path, limits)
     assert slow.timed_out and slow.seconds < 20
+
+
+# ------------------------------------------------------------------------------------------ through the grader
+
+def test_what_a_submission_leaves_cannot_change_a_later_mark(repo, tmp_path, cache_dir, grade_flags):
+    """`python -m lessons grade` (sandboxed): a package edit, a cache poisoning and a late report rewrite,
+    then the solution graded after them keeps full marks, in the same run and in a later one."""
+    exercise = "01-find-the-provinces"
+    report = tmp_path / "report.csv"
+    judges = PACKAGE / "checks" / "judges.py"
+    package_before = digest(p for p in PACKAGE.rglob("*.py"))
+    attacks = {
+        "package-edit": f"open({str(judges)!r}, 'a').write('\\nJUDGES.clear()\\n')",
+        "cache-poison": "import os, glob\nfor path in glob.glob(os.environ['LESSONS_CACHE_DIR'] + '/*'):\n"
+                        "    open(path, 'w').write('{}')",
+        "report-rewrite": "import subprocess\nsubprocess.Popen(['sh', '-c', 'sleep 4; "
+                          f"echo forged,1 > {report}'], start_new_session=True)",
+    }
+    paths = []
+    for name, source in attacks.items():
+        notebook = nbformat.v4.new_notebook()
+        notebook.cells = [nbformat.v4.new_code_cell(source)]
+        path = tmp_path / f"{name}-{exercise}.ipynb"
+        nbformat.write(notebook, path)
+        paths.append(path)
+    solution = repo / "exercises" / "solutions" / f"{exercise}.ipynb"
+    command = [sys.executable, "-m", "lessons", "grade", "--timeout", "30", "-j", "1", *grade_flags]
+    for attempt in ("same run", "later run"):
+        given = [*paths, solution] if attempt == "same run" else [solution]
+        result = subprocess.run([*command, *map(str, given), "--csv", str(report)], capture_output=True,
+                                text=True, timeout=600)
+        assert result.returncode == 0, result.stdout + result.stderr
+        written = report.read_text(encoding="utf-8")
+        time.sleep(6)  # past the leftover's rewrite
+        assert report.read_text(encoding="utf-8") == written, attempt
+        rows = list(csv.DictReader(written.splitlines()))
+        points = {}
+        for row in rows:
+            points[Path(row["submission"]).stem] = points.get(Path(row["submission"]).stem, 0) + int(row["points"])
+        assert points[exercise] == 2, (attempt, rows)
+        assert all(points[f"{name}-{exercise}"] == 0 for name in attacks if attempt == "same run")
+    assert digest(p for p in PACKAGE.rglob("*.py")) == package_before
