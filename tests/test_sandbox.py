@@ -294,6 +294,17 @@ def test_no_user_namespaces_says_why(tmp_path, monkeypatch):
     assert "--no-sandbox" in problem
 
 
+def test_the_grader_stops_with_the_reason_when_the_sandbox_cannot_start(repo, monkeypatch, capsys):
+    from lessons.__main__ import main
+
+    monkeypatch.setattr(sandbox, "bwrap_path", lambda: None)
+    solution = repo / "exercises" / "solutions" / "01-find-the-provinces.ipynb"
+    assert main(["grade", str(solution)]) == 3
+    said = capsys.readouterr().out
+    assert said.startswith("Cannot grade safely: ") and "bwrap" in said and "--no-sandbox" in said
+    assert said.count("--no-sandbox") == 1
+
+
 def test_run_plain_keeps_the_caps(tmp_path):
     limits = Limits(wall_time=5, memory=512 * MiB, output=1000)
     hog = sandbox.run_plain([sys.executable, "-c", "bytearray(1024 ** 3)"], tmp_path, limits)
