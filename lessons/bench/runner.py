@@ -21,6 +21,8 @@ FIGURES = {
     "grading-sandbox": ("processes", "grading_sandbox", "grading 30 submissions in the sandbox vs --no-sandbox"),
     "grading-jobs": ("processes", "grading_jobs", "grading 30 submissions with -j 2 vs -j 1"),
     "memory": ("kernels", "memory", "peak kernel memory after the longest lesson"),
+    "class": ("classroom", "class_start", "N learners on a real JupyterHub to lesson 00's first quiz vs N bare "
+                                          "kernels"),
 }
 
 

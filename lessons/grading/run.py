@@ -220,7 +220,7 @@ def course_cache_for_kernels(sandboxed: bool = False):
         else:
             key = content._inputs_digest(content.DATA_DIR, content.seed_dir())
             if key:
-                course_cache.write(folder / content.cache_file_name(), content.load_course(), key)
+                course_cache.write(folder / course_cache.file_name(), content.load_course(), key)
         folder.chmod(0o555)  # read-only for the kernels; the sandbox also mounts it read-only
         yield str(folder)
     finally:
