@@ -64,7 +64,7 @@ def test_the_csv_has_the_promised_columns_and_a_row_per_expected_check(graded):
     with graded["report"].open(newline="", encoding="utf-8") as handle:
         assert tuple(next(csv.reader(handle))) == report.COLUMNS
     for path in graded["before"]:
-        exercise = grade.exercises_of(path)[0]
+        exercise = judge.exercises_of(path)[0]
         assert set(_rows_of(graded, path)) == {c.name for c in checks_for(exercise)}, path.name
     assert {row["outcome"] for row in graded["rows"]} <= {CORRECT, WRONG, NOT_ATTEMPTED, ERROR}
 
