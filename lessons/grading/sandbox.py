@@ -183,6 +183,7 @@ def _env(limits: Limits, extra: dict[str, str] | None) -> dict[str, str]:
         "TMPDIR": "/tmp",
         "LESSONS_GRADING": "1",
         "LESSONS_CACHE_DIR": CACHE,
+        "LESSONS_SHARED_CACHE_DIR": "",  # not the install-time cache: a --no-sandbox run could have written it
         "MPLCONFIGDIR": MPLCONFIG,
         "MPLBACKEND": "Agg",
         "PYTHONDONTWRITEBYTECODE": "1",
