@@ -302,7 +302,6 @@ def test_the_grader_stops_with_the_reason_when_the_sandbox_cannot_start(repo, mo
     assert main(["grade", str(solution)]) == 3
     said = capsys.readouterr().out
     assert said.startswith("Cannot grade safely: ") and "bwrap" in said and "--no-sandbox" in said
-    assert said.count("--no-sandbox") == 1
 
 
 def test_run_plain_keeps_the_caps(tmp_path):

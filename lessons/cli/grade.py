@@ -65,7 +65,7 @@ def run(args) -> int:
         else:
             problem = sandbox_problem()
         if problem:
-            print(f"Cannot grade safely: {problem}")  # the problem says how to opt out
+            print(f"Cannot grade safely: {problem}\nTo grade anyway, without protection, pass --no-sandbox.")
             return 3
     # The grader validates the content itself, never from a cache a submission could have written.
     os.environ[content.CACHE_ENV] = ""
