@@ -44,3 +44,19 @@ def pytest_configure(config):
         load_course()
     except ContentError:
         pass  # tests/test_content.py reports every problem
+
+
+@pytest.fixture(scope="session")
+def grade_flags() -> list[str]:
+    """Flags every grading test passes to `python -m lessons grade`: none, so grading runs in the sandbox.
+
+    Where the sandbox cannot start, the grading tests still run, opted out (--no-sandbox), except under
+    CI=true, where that is a failure: CI must prove the sandbox."""
+    from lessons.grading.sandbox import sandbox_problem
+
+    problem = sandbox_problem()
+    if problem is None:
+        return []
+    if os.environ.get("CI", "").lower() in ("true", "1"):
+        pytest.fail(f"CI must grade in the sandbox: {problem}")
+    return ["--no-sandbox"]

@@ -18,6 +18,8 @@ from .session import Session
 
 VALIDATION_TARGET = Target("ratio", 1.5)
 GRADING_TARGET = None  # the brief sets no target: the ratio is reported as measured
+SANDBOX_TARGET = Target("ratio", 1.3)  # issue 12: the sandbox adds little
+JOBS_TARGET = None  # -j 2 against -j 1 on the cores there are: reported as measured
 GRADING_SUBMISSIONS = 30
 QUICK_NOTEBOOKS = 3  # --quick validates this many notebooks (and as many trivial ones)
 QUICK_SUBMISSIONS = 3
@@ -134,20 +136,29 @@ def _grading_notebook(repo: Path) -> Path | None:
     return solutions[0] if solutions else None
 
 
-def grading(session: Session) -> list[Figure]:
-    """`python -m lessons grade` on 30 copies of a solution, against 30 x the validation floor of one notebook."""
-    repo, settings = session.repo, session.settings
-    count = QUICK_SUBMISSIONS if settings.quick else GRADING_SUBMISSIONS
-    label = f"grading: {count} submissions"
-    solution = _grading_notebook(repo)
+def _copies_of_a_solution(session: Session, count: int, name: str) -> tuple[list[Path], Path | None]:
+    """`count` copies of the first solution notebook in a session folder `name` (empty without solutions)."""
+    solution = _grading_notebook(session.repo)
     if solution is None:
-        return [skipped("grading", label, "s", "no solution notebook under exercises/solutions/", GRADING_TARGET)]
-    folder = session.folder("grading")
+        return [], None
+    folder = session.folder(name)
     submissions = []
     for number in range(1, count + 1):
         copy = folder / f"{solution.stem}-learner{number:02d}.ipynb"  # the name still tells the exercise
         shutil.copyfile(solution, copy)
         submissions.append(copy)
+    return submissions, solution
+
+
+def grading(session: Session) -> list[Figure]:
+    """`python -m lessons grade` on 30 copies of a solution, against 30 x the validation floor of one notebook."""
+    repo, settings = session.repo, session.settings
+    count = QUICK_SUBMISSIONS if settings.quick else GRADING_SUBMISSIONS
+    label = f"grading: {count} submissions"
+    submissions, solution = _copies_of_a_solution(session, count, "grading")
+    if solution is None:
+        return [skipped("grading", label, "s", "no solution notebook under exercises/solutions/", GRADING_TARGET)]
+    folder = submissions[0].parent
     trivial = write_trivial_notebooks(session.folder("grading-floor"), 1)
     figure = Figure("grading", label, "s", floor_label=f"{count} x nbval over one one-cell notebook",
                     floor_scale=float(count), target=GRADING_TARGET)
@@ -171,6 +182,51 @@ def grading(session: Session) -> list[Figure]:
     figure.notes.append(f"submissions are copies of exercises/solutions/{solution.name}; "
                         + _grading_outcomes(report))
     return [figure]
+
+
+def _paired_grading(session: Session, name: str, label: str, floor_label: str, target: Target | None,
+                    measured_options: list[str], floor_options: list[str]) -> Figure:
+    """Grade the same 30 copies with two sets of options, alternating which goes first in each run."""
+    count = QUICK_SUBMISSIONS if session.settings.quick else GRADING_SUBMISSIONS
+    submissions, solution = _copies_of_a_solution(session, count, name)
+    label = f"{label} ({count} submissions)"
+    if solution is None:
+        return skipped(name, label, "s", "no solution notebook under exercises/solutions/", target)
+    folder, logs = submissions[0].parent, session.folder("logs")
+    figure = Figure(name, label, "s", floor_label=floor_label, target=target)
+    base = [sys.executable, "-m", "lessons", "grade", *(path.name for path in submissions)]
+    runs = session.settings.runs_for(1)
+    for run in range(runs):
+        order = [("floor", floor_options), ("measured", measured_options)]
+        for kind, options in order if run % 2 == 0 else order[::-1]:
+            report = f"report-{kind}.csv"
+            seconds, code, last = timed_command([*base, *options, "--csv", report], folder, session.env(),
+                                                logs / f"{name}-{kind}-{run}.log")
+            (figure.floor if kind == "floor" else figure.samples).append(seconds)
+            session.log(f"  {name} {kind} ({' '.join(options)}) run {run + 1}/{runs}: {seconds:.1f} s")
+            if code != 0:
+                figure.notes.append(f"grade {' '.join(options)} exited with {code}: {last}")
+    for kind, options in (("measured", measured_options), ("floor", floor_options)):
+        figure.notes.append(f"{' '.join(options)}: " + _grading_outcomes(folder / f"report-{kind}.csv"))
+    return figure
+
+
+def grading_sandbox(session: Session) -> list[Figure]:
+    """Grading in the bubblewrap sandbox against the same grading with --no-sandbox, same run, same -j."""
+    from ..grading.sandbox import sandbox_problem
+
+    label = "grading: sandbox vs --no-sandbox"
+    problem = sandbox_problem()
+    if problem:
+        return [skipped("grading-sandbox", label, "s", problem, SANDBOX_TARGET)]
+    return [_paired_grading(session, "grading-sandbox", label, "the same with --no-sandbox", SANDBOX_TARGET,
+                            ["-j", "2"], ["-j", "2", "--no-sandbox"])]
+
+
+def grading_jobs(session: Session) -> list[Figure]:
+    """Grading with -j 2 against -j 1 (sandboxed, the default)."""
+    return [_paired_grading(session, "grading-jobs", "grading: -j 2 vs -j 1", "the same with -j 1", JOBS_TARGET,
+                            ["-j", "2"], ["-j", "1"])]
 
 
 def _grading_outcomes(report: Path) -> str:

@@ -18,6 +18,8 @@ FIGURES = {
     "redraws": ("widgets", "redraws", "timeline and map redraws in-process"),
     "browser": ("browser", "click_to_feedback", "Check click to feedback in JupyterLab/Chromium vs a bare quiz"),
     "grading": ("processes", "grading", "grading 30 submissions vs 30 x the one-notebook validation floor"),
+    "grading-sandbox": ("processes", "grading_sandbox", "grading 30 submissions in the sandbox vs --no-sandbox"),
+    "grading-jobs": ("processes", "grading_jobs", "grading 30 submissions with -j 2 vs -j 1"),
     "memory": ("kernels", "memory", "peak kernel memory after the longest lesson"),
     "class": ("classroom", "class_start", "N learners on a real JupyterHub to lesson 00's first quiz vs N bare "
                                           "kernels"),

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-FIGURE_NAMES = ("validation", "kernel", "quiz", "redraws", "browser", "grading", "memory", "class")  # see lessons.bench.runner
+FIGURE_NAMES = ("validation", "kernel", "quiz", "redraws", "browser", "grading", "grading-sandbox", "grading-jobs",
+                "memory", "class")  # see lessons.bench.runner
 
 
 def _positive(text: str) -> int:
