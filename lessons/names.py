@@ -195,6 +195,11 @@ class Names:
             return True
         return among is not None and item_id in among
 
+    def _is_capital(self, found: Match) -> bool:
+        """A metonym's name that is no actor's own name: 'Yerevan' or 'Baku', not 'the Kremlin'."""
+        return (any(i in self._metonyms for i in found.ids)
+                and not any(_kind(self.items[i]) == "actor" for i in found.ids))
+
     def find(self, text: Any, among: Iterable[str]) -> str | None:
         """The one item of `among` that `text` names, or None (unknown, ambiguous, or another item's name)."""
         among = set(among)
@@ -236,7 +241,10 @@ class Names:
             if found.ids and not others:
                 return f"{shown} could mean more than one of the {noun}; write the full name."
             other = sorted(others, key=lambda item: _kind(item) == "term")[0]
-            what = ("a capital's name" if other.id in self._metonyms else _what(other))
+            what = _what(other)
+            if meant and self._is_capital(found):
+                return (f"{shown} is a capital; the article uses it to stand for {meant[0]}, but this task asks "
+                        f"for the {noun} themselves: write {meant[0]}.")
             if meant:
                 return (f"{shown} is {what}; the article uses it to stand for {meant[0]}, but this task asks "
                         f"for the {noun} themselves: write {meant[0]}.")
