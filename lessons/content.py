@@ -413,7 +413,12 @@ def _cache_file() -> Path | None:
         from platformdirs import user_cache_dir
 
         folder = user_cache_dir("armenia-border-guards-course", appauthor=False)
-    return Path(folder) / f"course-py{sys.version_info[0]}.{sys.version_info[1]}.json" if folder else None
+    return Path(folder) / cache_file_name() if folder else None
+
+
+def cache_file_name() -> str:
+    """The cache file's name in a cache folder: one per Python version, as the digest includes it."""
+    return f"course-py{sys.version_info[0]}.{sys.version_info[1]}.json"
 
 
 def _inputs_digest(data: Path, seeds: Path) -> str | None:

@@ -214,8 +214,9 @@ def _cases():
                    {name: str(n) for name, n in by_surname.items()}]),
         "timeline_plot": dict(
             right=[_timeline(), _timeline(how="scatter"), _timeline(how="stem").axes[0],
-                   _timeline(x=lambda e: dt.datetime(e.date.start.year, e.date.start.month, e.date.start.day))],
-            wrong=[_timeline(order=lambda es: list(reversed(es))), _timeline(events=ALL_EVENTS),
+                   _timeline(x=lambda e: dt.datetime(e.date.start.year, e.date.start.month, e.date.start.day)),
+                   _timeline(order=lambda es: list(reversed(es)))],  # drawn newest first: the same dates
+            wrong=[_timeline(events=ALL_EVENTS),
                    _timeline(labels=False), _timeline(title=False),
                    _timeline(x=lambda e: e.date.start.year + e.date.start.timetuple().tm_yday / 366),
                    _timeline(events=ARTICLE_EVENTS[1:])],
@@ -375,3 +376,9 @@ def test_resolve_cases_include_a_deadline_and_other_publication_dates():
     cases = KEYS["resolve"]
     assert any(future for _, _, future, _ in cases)
     assert len({published for _, published, _, _ in cases}) == 3
+
+
+def test_every_registered_check_has_exactly_one_judge():
+    from lessons.checks.judges import JUDGES
+
+    assert set(JUDGES) == set(REGISTRY), "a check without a judge, or a judge without a registry entry"

@@ -5,14 +5,16 @@ import csv
 import hashlib
 import subprocess
 import sys
-from argparse import Namespace
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from lessons.checks import CORRECT, ERROR, MIME_TYPE, NOT_ATTEMPTED, WRONG, checks_for
+from lessons.checks import CORRECT, ERROR, MIME_TYPE, NOT_ATTEMPTED, OUTCOMES, WRONG, checks_for
+from lessons.checks.capture import MIME_TYPE as ANSWER_MIME
 from lessons.cli import grade
+from lessons.grading import judge, report
+from lessons.grading.run import Limits, Options, grade_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "grading"
 TIMEOUT = 20  # seconds per cell: generous for a busy machine, short enough for the infinite loop
@@ -23,7 +25,7 @@ def _sha(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def graded(repo, tmp_path_factory):
+def graded(repo, tmp_path_factory, grade_flags):
     """Grade every solution, every student version and every hostile fixture in ONE command."""
     solutions = sorted((repo / "exercises" / "solutions").glob("*.ipynb"))
     students = sorted((repo / "exercises").glob("[0-9][0-9]-*.ipynb"))
@@ -33,7 +35,7 @@ def graded(repo, tmp_path_factory):
     report = tmp_path_factory.mktemp("grade") / "report.csv"
     result = subprocess.run(
         [sys.executable, "-m", "lessons", "grade", *map(str, submissions), "--csv", str(report),
-         "--timeout", str(TIMEOUT)], capture_output=True, text=True, timeout=1800)
+         "--timeout", str(TIMEOUT), *grade_flags], capture_output=True, text=True, timeout=1800)
     with report.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     return dict(result=result, rows=rows, before=before, after={p: _sha(p) for p in submissions},
@@ -60,7 +62,7 @@ def test_the_run_finishes_and_reports_every_submission(graded):
 
 def test_the_csv_has_the_promised_columns_and_a_row_per_expected_check(graded):
     with graded["report"].open(newline="", encoding="utf-8") as handle:
-        assert tuple(next(csv.reader(handle))) == grade.COLUMNS
+        assert tuple(next(csv.reader(handle))) == report.COLUMNS
     for path in graded["before"]:
         exercise = grade.exercises_of(path)[0]
         assert set(_rows_of(graded, path)) == {c.name for c in checks_for(exercise)}, path.name
@@ -134,19 +136,23 @@ def _record(check, outcome):
 
 
 def test_exercise_comes_from_the_file_name_then_the_check_calls():
-    assert grade.exercises_of(Path("alice-02-csto-sets.ipynb")) == ["02-csto-sets"]
+    assert judge.exercises_of(Path("alice-02-csto-sets.ipynb")) == ["02-csto-sets"]
     calls = _notebook('check("provinces", p)')
-    assert grade.exercises_of(Path("homework.ipynb"), calls) == ["01-find-the-provinces"]
-    assert grade.exercises_of(Path("homework.ipynb"), _notebook("1 + 1")) == []
-    assert grade.exercises_of(Path("x.ipynb"), None, forced="07-critical-reading") == ["07-critical-reading"]
+    assert judge.exercises_of(Path("homework.ipynb"), calls) == ["01-find-the-provinces"]
+    assert judge.exercises_of(Path("homework.ipynb"), _notebook("1 + 1")) == []
+    assert judge.exercises_of(Path("x.ipynb"), None, forced="07-critical-reading") == ["07-critical-reading"]
 
 
-def test_the_last_valid_record_counts():
-    notebook = _notebook("a", "b", outputs={0: [_record("provinces", WRONG)],
-                                            1: [_record("provinces", CORRECT), _record("junk", "maybe")]})
-    records = grade.check_records(notebook)
-    assert records["provinces"] == (1, notebook.cells[1].outputs[0].data[MIME_TYPE])
-    assert "junk" not in records
+def _answer(check, answer):
+    return nbformat.v4.new_output("display_data", data={ANSWER_MIME: {"check": check, "answer": answer}})
+
+
+def test_the_last_answer_record_counts_and_check_records_are_ignored():
+    notebook = _notebook("a", "b", outputs={0: [_answer("provinces", ["x"])],
+                                            1: [_answer("provinces", ["y"]), _answer("junk", 1),
+                                                _record("staying_borders", CORRECT)]})
+    records = judge.answer_records(notebook)
+    assert records == {"provinces": (1, ["y"])}
 
 
 def test_missing_records_are_explained():
@@ -154,39 +160,50 @@ def test_missing_records_are_explained():
     notebook = _notebook("1/0", 'check("provinces", p)', 'check("staying_borders", s)',
                          outputs={0: [error], 1: [nbformat.v4.new_output("error", ename="NameError", evalue="p",
                                                                           traceback=[])]})
-    run = grade.Run(notebook, set())
-    calls = grade._check_calls(notebook)
-    message = grade._explain_missing("provinces", run, calls)
+    run = judge.Run(notebook, set())
+    calls = judge.check_calls(notebook)
+    message = judge.explain_missing("provinces", run, calls)
     assert "cell 2 stopped with NameError" in message and "cell 1 failed with ZeroDivisionError earlier" in message
-    assert "did not run" in grade._explain_missing("staying_borders", grade.Run(notebook, set(), "the kernel died"), calls)
-    assert "was not found" in grade._explain_missing("quotes", run, calls)
-    assert "timed out" in grade._explain_missing("provinces", grade.Run(notebook, {1}), calls)
+    assert "did not run" in judge.explain_missing("staying_borders", judge.Run(notebook, set(), "the kernel died"), calls)
+    assert "was not found" in judge.explain_missing("quotes", run, calls)
+    assert "timed out" in judge.explain_missing("provinces", judge.Run(notebook, {1}), calls)
 
 
 def test_an_unreadable_file_gives_rows_without_starting_a_kernel(tmp_path):
     path = tmp_path / "03-quotes-and-speakers.ipynb"
     path.write_text('{"cells": [', encoding="utf-8")
-    rows = grade.grade_file(path, timeout=5)
+    rows = grade_file(path, Options(Limits(cell_timeout=5), sandbox=False))
     assert [r.check for r in rows] == [c.name for c in checks_for("03-quotes-and-speakers")]
     assert all(r.outcome == ERROR for r in rows)
-    missing = grade.grade_file(tmp_path / "nowhere.ipynb", timeout=5)
+    missing = grade_file(tmp_path / "nowhere.ipynb", Options(Limits(cell_timeout=5), sandbox=False))
     assert missing[0].outcome == ERROR and "could not be read" in missing[0].message
+
+
+def _args(submissions, **given):
+    """The command's arguments as its parser gives them, with `given` changed."""
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    grade.add_arguments(parser)
+    args = parser.parse_args([str(p) for p in submissions])
+    for name, value in given.items():
+        setattr(args, name, value)
+    return args
 
 
 def test_the_report_may_not_overwrite_a_submission(tmp_path, capsys):
     path = tmp_path / "01-find-the-provinces.ipynb"
     path.write_text("{}", encoding="utf-8")
-    args = Namespace(submissions=[path], csv=path, timeout=60, exercise=None)
-    assert grade.run(args) == 2
+    assert grade.run(_args([path], csv=path)) == 2
     assert "would overwrite a submission" in capsys.readouterr().out
     assert path.read_text(encoding="utf-8") == "{}"
-    assert grade.run(Namespace(submissions=[path], csv=None, timeout=60, exercise="99-nope")) == 2
+    assert grade.run(_args([path], exercise="99-nope")) == 2
 
 
 def test_summary_totals_per_submission():
-    rows = [grade.Row("a.ipynb", "e", "c1", CORRECT, 1, 1, ""), grade.Row("a.ipynb", "e", "c2", WRONG, 0, 1, ""),
-            grade.Row("b.ipynb", "e", "c1", ERROR, 0, 1, "")]
-    text = grade.summary(rows)
+    rows = [report.Row("a.ipynb", "e", "c1", CORRECT, 1, 1, ""), report.Row("a.ipynb", "e", "c2", WRONG, 0, 1, ""),
+            report.Row("b.ipynb", "e", "c1", ERROR, 0, 1, "")]
+    text = report.summary(rows, OUTCOMES)
     assert "a.ipynb" in text and "1/2" in text and "1 correct, 1 wrong" in text
     assert "b.ipynb" in text and "0/1" in text and "1 error" in text
     assert "1/3 points in all" in text

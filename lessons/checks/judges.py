@@ -1,488 +1,43 @@
-"""Exercise self-checks: `check(name, answer)` judges an answer against a key derived from the content data."""
+"""How each check judges an answer against its key: the praise for a right answer, a hint for a wrong one."""
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import html
 import re
-import sys
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from .content import load_course
-from .model import Course
-
-CORRECT, WRONG, NOT_ATTEMPTED, ERROR = "correct", "wrong", "not attempted", "error"
-OUTCOMES = (CORRECT, WRONG, NOT_ATTEMPTED, ERROR)
-MIME_TYPE = "application/vnd.lessons.check+json"  # the record the grader reads from a notebook's outputs
-
-# Exercise notebooks (exercises/NN-slug.ipynb), in order of difficulty: stem -> title.
-EXERCISES = {
-    "01-find-the-provinces": "Find the provinces in the text",
-    "02-csto-sets": "CSTO members with sets",
-    "03-quotes-and-speakers": "Quotes and who said them",
-    "04-counting-days": "Counting days and resolving dates",
-    "05-events-table": "A table of events, and who is mentioned",
-    "06-plot-timeline": "Plot a timeline and a bar chart",
-    "07-critical-reading": "Critical reading: claims and a wrong date",
-}
-
-_SHOW = {  # outcome -> (symbol and words for the learner, CSS modifier); never colour alone
-    CORRECT: ("\u2714 Correct", "correct"),
-    WRONG: ("\u2718 Not yet", "wrong"),
-    NOT_ATTEMPTED: ("\u2026 Not attempted", "not-attempted"),
-    ERROR: ("\u26a0 Could not check", "error"),
-}
-_BORDER = {CORRECT: "#2e7d32", WRONG: "#c62828", NOT_ATTEMPTED: "#757575", ERROR: "#ef6c00"}
-
-
-class NotYet(Exception):
-    """A wrong answer; the message is the hint the learner sees."""
-
-
-class NotAttempted(Exception):
-    """The answer is still the stub (None), so there is nothing to judge yet."""
+from ..content import load_course
+from ..model import Course
+from .capture import AxesRecord, FigureRecord
+from .keys import (AIRPORT_DEADLINE, OFFENSIVE, TALKS, _months_between, article_events, article_people,
+                   article_provinces, contradicted_events, csto_listed, csto_members, events_table_rows,
+                   filtered_events, mention_counts, parse_source_date, quote_speakers, quoted_passages,
+                   relative_date_cases, sources_before, staying_borders)
+from .reading import (Names, _as_interval, _describe, _items, _judge_names, _mapping, _norm, _plural, _short,
+                      _stub, _whole_number)
+from .registry import REGISTRY, NotAttempted, NotYet
+from .tasks import FILTER_ACTOR, FILTER_THEME, claims_to_classify
 
 
 @dataclass(frozen=True)
-class Check:
-    """One registered check: which exercise it belongs to, how its key is derived, how answers are judged."""
+class Rule:
+    """How one check is decided: its key from the content, and its judge (answer, key) -> praise."""
 
-    name: str
-    exercise: str
-    task: str  # what the check looks at, in one line
-    key: Callable[[Course], Any]  # the answer key, derived from the content
-    judge: Callable[[Any, Any], str]  # (answer, key) -> praise; raises NotYet or NotAttempted
-    points: int = 1
+    key: Callable[[Course], Any]
+    judge: Callable[[Any, Any], str]
 
 
-REGISTRY: dict[str, Check] = {}
+JUDGES: dict[str, Rule] = {}
 
 
-def _register(name: str, exercise: str, task: str, key: Callable[[Course], Any], points: int = 1):
+def _register(name: str, exercise: str, task: str, key: Callable[[Course], Any]):
     def add(judge):
-        if exercise not in EXERCISES:
-            raise ValueError(f"check {name!r} names unknown exercise {exercise!r}")
-        REGISTRY[name] = Check(name, exercise, task, key, judge, points)
+        spec = REGISTRY.get(name)
+        if spec is None or (spec.exercise, spec.task) != (exercise, task):
+            raise ValueError(f"judge {name!r} does not match the registry entry {spec}")
+        JUDGES[name] = Rule(key, judge)
         return judge
     return add
-
-
-def checks_for(exercise: str) -> list[Check]:
-    """The checks an exercise notebook is expected to call, in the order they were registered."""
-    return [c for c in REGISTRY.values() if c.exercise == exercise]
-
-
-def answer_key(name: str, course: Course | None = None) -> Any:
-    """The key a check compares against (for instructors and tests; do not show it to learners)."""
-    return REGISTRY[name].key(course or load_course())
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """What a check decided, shown to the learner and carried as a record for the grader."""
-
-    exercise: str
-    check: str
-    outcome: str
-    points: int
-    max_points: int
-    message: str
-
-    @property
-    def passed(self) -> bool:
-        return self.outcome == CORRECT
-
-    def record(self) -> dict:
-        return {"exercise": self.exercise, "check": self.check, "outcome": self.outcome,
-                "points": self.points, "max_points": self.max_points, "message": self.message}
-
-    def __str__(self) -> str:
-        return f"{_SHOW[self.outcome][0]} [{self.check}]: {self.message}"
-
-    def _repr_html_(self) -> str:
-        words, modifier = _SHOW[self.outcome]
-        return (f'<div class="lessons-check lessons-check--{modifier}" role="status" '
-                f'style="border-left: 4px solid {_BORDER[self.outcome]}; padding: 0.3em 0.8em; margin: 0.3em 0">'
-                f"<strong>{html.escape(words)}</strong> <code>{html.escape(self.check)}</code>: "
-                f"{html.escape(self.message)}</div>")
-
-    def mimebundle(self) -> dict:
-        return {"text/plain": str(self), "text/html": self._repr_html_(), MIME_TYPE: self.record()}
-
-    def _ipython_display_(self) -> None:
-        # check() displays the result once; when the result is also the cell's last expression, IPython
-        # calls this again, and showing it twice would give the grader two records of one call.
-        if getattr(self, "_shown", False):
-            return
-        from IPython.display import display
-
-        object.__setattr__(self, "_shown", True)
-        display(self.mimebundle(), raw=True)
-
-
-def check(name: str, answer: Any = None) -> CheckResult:
-    """Judge `answer` for the check `name`, show the result in the notebook and return it.
-
-    Three outcomes for a learner: correct; not yet, with a hint; or not attempted (the answer is
-    still None). Wrong types get a sentence, never a traceback.
-    """
-    spec = REGISTRY.get(name)
-    if spec is None:
-        close = difflib.get_close_matches(str(name), REGISTRY, n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        result = CheckResult("", str(name), ERROR, 0, 0, f"There is no check called {name!r}.{hint}")
-    else:
-        result = _judge(spec, answer)
-    if "IPython" in sys.modules:  # only a notebook or IPython shell displays; plain Python just returns
-        from IPython import get_ipython
-
-        if get_ipython() is not None:
-            result._ipython_display_()
-    return result
-
-
-def _judge(spec: Check, answer: Any) -> CheckResult:
-    def result(outcome: str, message: str) -> CheckResult:
-        points = spec.points if outcome == CORRECT else 0
-        return CheckResult(spec.exercise, spec.name, outcome, points, spec.points, message)
-
-    try:
-        key = spec.key(load_course())
-    except Exception as exc:  # the content itself is broken: not the learner's fault
-        return result(ERROR, f"The course content could not be loaded ({type(exc).__name__}), so this "
-                             "check cannot run. Tell your instructor.")
-    try:
-        return result(CORRECT, spec.judge(answer, key))
-    except NotAttempted as exc:
-        return result(NOT_ATTEMPTED, str(exc) or "Replace None with your answer, then run this cell again.")
-    except NotYet as exc:
-        return result(WRONG, str(exc))
-    except Exception as exc:  # a judge must never show a learner a traceback
-        return result(WRONG, f"This answer could not be checked ({type(exc).__name__}: {_short(exc)}). "
-                             "Look at its type and shape against the task.")
-
-
-# ---------------------------------------------------------------------------------------------------
-# Reading answers fairly: types, spelling variants, names.
-
-_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
-                       "_": " "})
-
-
-def _short(value: Any, width: int = 60) -> str:
-    text = repr(value) if not isinstance(value, BaseException) else str(value)
-    return text if len(text) <= width else text[: width - 1] + "\u2026"
-
-
-def _describe(value: Any) -> str:
-    return f"of type {type(value).__name__}: {_short(value)}"
-
-
-def _norm(text: str) -> str:
-    """Fold case, quote marks, underscores and spacing; drop punctuation at either end."""
-    folded = " ".join(str(text).translate(_FOLD).casefold().split())
-    return folded.strip(" .,;:!?\"'()")
-
-
-def _stub(answer: Any) -> None:
-    if answer is None or answer is Ellipsis:
-        raise NotAttempted()
-
-
-def _items(answer: Any, noun: str) -> list:
-    """An answer that should be a collection, as a list; list, tuple, set and other iterables all count."""
-    _stub(answer)
-    if isinstance(answer, (str, bytes)):
-        raise NotYet(f"Give a list of {noun}, not one string: for example [\"first\", \"second\"].")
-    if isinstance(answer, dict):
-        raise NotYet(f"Give a list (or set) of {noun}, not a dict.")
-    try:
-        return list(answer)
-    except TypeError:
-        raise NotYet(f"Give a list of {noun}; this answer is {_describe(answer)}.") from None
-
-
-def _mapping(answer: Any, noun: str) -> dict:
-    """An answer that should map keys to values: a dict, or a list of (key, value) pairs."""
-    _stub(answer)
-    if isinstance(answer, dict):
-        return dict(answer)
-    try:
-        pairs = list(answer) if not isinstance(answer, (str, bytes)) else None
-        if pairs is not None and all(isinstance(p, (tuple, list)) and len(p) == 2 for p in pairs):
-            return dict(pairs)
-    except TypeError:
-        pass
-    raise NotYet(f"Give a dict that maps {noun}, e.g. {{key: value, ...}}; this answer is {_describe(answer)}.")
-
-
-class Names:
-    """Every spelling an item answers to (id, name, aliases, surname) -> its id."""
-
-    def __init__(self, forms: dict[str, list[str]]):
-        self.ids: dict[str, str] = {}
-        for item_id, spellings in forms.items():
-            for spelling in (item_id, *spellings):
-                self.ids.setdefault(_norm(spelling), item_id)
-
-    @classmethod
-    def of(cls, items, surnames: bool = False, strip_suffix: str = "") -> "Names":
-        forms = {}
-        for item in items:
-            spellings = [getattr(item, "name", getattr(item, "term", item.id)), *getattr(item, "aliases", ())]
-            if surnames and getattr(item, "type", "") == "person":
-                spellings += [s.split()[-1] for s in spellings]
-            if strip_suffix:
-                spellings += [s[: -len(strip_suffix)] for s in spellings if _norm(s).endswith(_norm(strip_suffix))]
-            forms[item.id] = spellings
-        return cls(forms)
-
-    def find(self, value: Any) -> str | None:
-        return self.ids.get(_norm(value)) if isinstance(value, str) else None
-
-
-def _judge_names(answer: Any, expected: list[str], names: Names, noun: str, label: Callable[[str], str],
-                 hints: tuple[Callable[[list, list], str | None], ...] = ()) -> str:
-    """Judge a collection of names against expected ids, in any order and any listed spelling."""
-    items = _items(answer, noun)
-    if not items:
-        raise NotYet(f"Your list is empty; it should hold {noun}.")
-    for item in items:
-        if not isinstance(item, str):
-            raise NotYet(f"Each entry should be a name (a string); found one {_describe(item)}.")
-    found = [names.find(item) for item in items]
-    for hint in hints:
-        message = hint(items, found)
-        if message:
-            raise NotYet(message)
-    unknown = [item for item, item_id in zip(items, found) if item_id is None]
-    if unknown:
-        raise NotYet(f"{unknown[0]!r} is not one of the {noun} this check knows. Check the spelling, and that "
-                     "no extra words or punctuation are attached.")
-    twice = [item for item, n in Counter(found).items() if n > 1]
-    if twice:
-        raise NotYet(f"{label(twice[0])} appears more than once in your list.")
-    right = [f for f in found if f in expected]
-    extra = [f for f in found if f not in expected]
-    if extra or len(right) < len(expected):
-        parts = [f"You have {len(right)} of the {len(expected)} {noun}"]
-        if extra:
-            parts.append(f"and {len(extra)} that do{'es' if len(extra) == 1 else ''} not belong "
-                         f"(e.g. {label(extra[0])})")
-        raise NotYet(" ".join(parts) + ".")
-    return f"All {len(expected)} {noun}: {', '.join(label(e) for e in expected)}."
-
-
-def _as_interval(value: Any) -> tuple[dt.date, dt.date] | None:
-    """A date answer as the days it can mean: a date, a datetime, or an ISO string (day or month)."""
-    if isinstance(value, dt.datetime):
-        return value.date(), value.date()
-    if isinstance(value, dt.date):
-        return value, value
-    if hasattr(value, "to_pydatetime"):  # pandas Timestamp
-        day = value.to_pydatetime().date()
-        return day, day
-    text = str(value).strip() if isinstance(value, str) or type(value).__name__ == "datetime64" else None
-    if not text:
-        return None
-    match = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?(?:[T ][\d:.]+)?", text)
-    if not match:
-        return None
-    from .dates import DateError, resolve
-
-    try:
-        return resolve("day", text[:10]) if match.group(3) else resolve("month", text[:7])
-    except DateError:
-        return None
-
-
-def _whole_number(answer: Any, what: str) -> int:
-    _stub(answer)
-    if isinstance(answer, dt.timedelta):
-        if answer % dt.timedelta(days=1):
-            raise NotYet(f"Your timedelta is not a whole number of days ({answer}).")
-        return answer.days
-    if isinstance(answer, bool) or not isinstance(answer, (int, float)) and not hasattr(answer, "__index__"):
-        if isinstance(answer, str) and answer.strip().lstrip("-").isdigit():
-            raise NotYet(f"Give {what} as a number, not a string: drop the quote marks.")
-        raise NotYet(f"Give {what} as a whole number; this answer is {_describe(answer)}.")
-    if isinstance(answer, float) and not answer.is_integer():
-        raise NotYet(f"{what.capitalize()} should be a whole number; you gave {answer}.")
-    return int(answer)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-# ---------------------------------------------------------------------------------------------------
-# Keys derived from the content. Nothing here restates a fact: ids and rules only.
-
-def _shared_fragment(items) -> str:
-    """The article fragment shared by most of `items`: e.g. the article's list of the five provinces."""
-    counts = Counter(f for item in items for f in set(item.evidence.fragments))
-    return counts.most_common(1)[0][0]
-
-
-def article_provinces(course: Course) -> list:
-    """The provinces the article lists, in the article's order."""
-    provinces = [p for p in course.places.values() if p.type == "province" and not p.background]
-    fragment = _shared_fragment(provinces)
-    listed = [p for p in provinces if fragment in p.evidence.fragments]
-    return sorted(listed, key=lambda p: fragment.find(p.name))
-
-
-def staying_borders(course: Course) -> list:
-    """The borders where, according to the article, the Russian border guards stay."""
-    return [p for p in course.places.values() if p.type == "border" and not p.background]
-
-
-def csto_members(course: Course) -> list:
-    """Every member of the CSTO, from the actors' member_of."""
-    return [a for a in course.actors.values() if "csto" in a.member_of]
-
-
-def csto_listed(course: Course) -> list:
-    """The members the article's own list names (the fragment most members share as evidence)."""
-    members = csto_members(course)
-    fragment = _shared_fragment(members)
-    return sorted((a for a in members if fragment in a.evidence.fragments), key=lambda a: fragment.find(a.name))
-
-
-_QUOTED = re.compile(r'"([^"]+)"|\u201c([^\u201d]+)\u201d')
-
-
-def quoted_passages(text: str) -> list[str]:
-    """Every passage inside double quote marks, straight or curly, without the marks."""
-    return [a or b for a, b in _QUOTED.findall(text)]
-
-
-def quote_speakers(course: Course) -> dict[str, str]:
-    """Each quoted passage -> the speaker of the claim that covers most of it."""
-    def overlap(claim, passage: str) -> int:
-        quote, folded = claim.quote.translate(_FOLD), passage.translate(_FOLD)
-        return len(quote) if quote in folded else len(folded) if folded in quote else 0
-
-    speakers = {}
-    for passage in quoted_passages(course.article.text):
-        best = max(course.claims.values(), key=lambda claim: overlap(claim, passage))
-        if overlap(best, passage):
-            speakers[passage] = best.speaker
-    return speakers
-
-
-def article_people(course: Course) -> list:
-    """The people the article names (not the background people from the sources)."""
-    return [a for a in course.actors.values() if a.type == "person" and not a.background]
-
-
-def mention_counts(course: Course) -> dict[str, int]:
-    """Person id -> how often the article text (headline and caption included) names them by surname."""
-    text = course.article.text
-    return {a.id: len(re.findall(rf"\b{re.escape(a.name.split()[-1])}\b", text)) for a in article_people(course)}
-
-
-def _months_between(start: dt.date, end: dt.date) -> int:
-    return (end.year - start.year) * 12 + end.month - start.month
-
-
-_MONTH_WORDING = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November"
-                            r"|December)(?: (\d{1,2}))?\b")
-
-
-def resolve_reference(wording: str, published: dt.date, future: bool = False) -> tuple[dt.date, dt.date]:
-    """The days a year-less 'May 8' or 'March' can mean: the latest on or before `published`, or with
-    `future` the earliest on or after it. The rule the `resolve` exercise asks learners to write."""
-    month_name, day = _MONTH_WORDING.search(wording).groups()
-    month = dt.datetime.strptime(month_name, "%B").month
-    from .dates import resolve
-
-    def interval(year: int) -> tuple[dt.date, dt.date]:
-        return resolve("day", f"{year}-{month:02d}-{int(day):02d}") if day else resolve("month", f"{year}-{month:02d}")
-
-    year = published.year
-    if future:
-        return interval(year) if interval(year)[1] >= published else interval(year + 1)
-    return interval(year) if interval(year)[0] <= published else interval(year - 1)
-
-
-def relative_date_cases(course: Course) -> list[tuple[str, dt.date, bool, tuple[dt.date, dt.date]]]:
-    """(wording, published, future, expected days) for the article's year-less month dates, against the
-    article's publication date and two others, so that a hard-coded year cannot pass."""
-    published = course.article.published
-    wordings = []
-    for event in course.events_in_order():
-        wording = event.date.wording
-        if wording and event.date.year_inferred and _MONTH_WORDING.search(wording):
-            wordings.append((_MONTH_WORDING.search(wording).group(0), event.date.start > published))
-    cases = []
-    for when in (published, published - dt.timedelta(days=3 * 365), published + dt.timedelta(days=200)):
-        cases += [(words, when, future, resolve_reference(words, when, future)) for words, future in wordings]
-    return cases
-
-
-def events_table_rows(course: Course) -> list[dict]:
-    return [{"date": e.date.start, "title": e.title, "themes": tuple(e.themes), "actors": tuple(e.actors)}
-            for e in course.events_in_order()]
-
-
-FILTER_ACTOR, FILTER_THEME = "pashinian", "csto"  # the filter the events-table task asks for (ids)
-
-
-def filtered_events(course: Course) -> list:
-    return [e for e in course.events_in_order() if FILTER_ACTOR in e.actors and FILTER_THEME in e.themes]
-
-
-def article_events(course: Course) -> list:
-    """Events the article itself mentions, in date order (background events left out)."""
-    return [e for e in course.events_in_order() if not e.background]
-
-
-def claims_to_classify(course: Course | None = None) -> list:
-    """The claims the critical-reading exercise asks about: the first claim of each stance among the
-    article's attributed claims (FACTS.md section 5), in the order they appear in the text."""
-    course = course or load_course()
-    text = course.article.text
-    claims = sorted((c for c in course.claims.values() if c.facts_id), key=lambda c: text.find(c.quote))
-    first_of_stance = {}
-    for claim in claims:
-        first_of_stance.setdefault(claim.stance, claim)
-    return sorted(first_of_stance.values(), key=lambda c: text.find(c.quote))
-
-
-def disputed_events(course: Course) -> list:
-    """The article's events whose date other sources give differently (they carry a discrepancy)."""
-    return [e for e in course.events_in_order() if e.date.discrepancy and not e.background]
-
-
-def contradicted_events(course: Course) -> list:
-    """Events whose article date the sources contradict (a discrepancy flagged 'contradicted')."""
-    return [e for e in disputed_events(course) if e.date.discrepancy.flag
-            and course.flags[e.date.discrepancy.flag].severity == "contradicted"]
-
-
-_SOURCE_DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%d %b %Y", "%d/%m/%Y", "%d.%m.%Y", "%b %d, %Y")
-
-
-def parse_source_date(text: str | None) -> dt.date | None:
-    """A source's publication date, in any of the formats sources.yaml uses; None if absent or unknown."""
-    for form in _SOURCE_DATE_FORMATS if text else ():
-        try:
-            return dt.datetime.strptime(text.strip(), form).date()
-        except ValueError:
-            continue
-    return None
-
-
-def sources_before(course: Course) -> dict[str, int]:
-    """Disputed event id -> how many of the disputing sources were published before the article's date for it."""
-    counts = {}
-    for event in disputed_events(course):
-        dates = [parse_source_date(course.sources[s].published) for s in event.date.discrepancy.sources]
-        counts[event.id] = sum(1 for d in dates if d and d < event.date.start)
-    return counts
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -670,7 +225,6 @@ def _event_day(course: Course, event_id: str) -> dt.date:
     return course.events[event_id].date.start
 
 
-TALKS, AIRPORT_DEADLINE, OFFENSIVE = "talks_2024_05_08", "zvartnots_handover_2024_08_01", "azerbaijan_offensive_2023_09"
 
 
 @_register("days_to_deadline", "04-counting-days", "days from the Moscow talks to the airport deadline",
@@ -722,7 +276,8 @@ def _resolve(answer, key):
             raise NotYet(f"resolve({wording!r}, {published!r}{', future=True' if future else ''}) failed: "
                          f"{exc}. Keep the signature resolve(wording, published, future=False).") from None
         except Exception as exc:
-            raise NotYet(f"resolve({wording!r}, {published!r}) raised {type(exc).__name__}: {_short(exc)}.") from None
+            raise NotYet(f"resolve({wording!r}, {published!r}) raised "
+                         f"{getattr(exc, 'type_name', type(exc).__name__)}: {_short(exc)}.") from None
         nones += value is None
         results.append((wording, published, future, expected, value))
     if nones == len(results):
@@ -848,51 +403,26 @@ def _mention_counts(answer, key):
 
 
 # ---------------------------------------------------------------------------------------------------
-# 06 Plots: inspect the learner's matplotlib figure
+# 06 Plots: judge the description of the learner's figure (lessons.checks.capture), never the figure itself
 
-def _figure_axes(answer: Any):
-    """The learner's figure and its axes; not attempted when there is no figure or it is empty."""
+def _figure_axes(answer: Any) -> tuple[FigureRecord, list[AxesRecord]]:
+    """The captured figure and its axes; not attempted when there is no figure or it is empty."""
     _stub(answer)
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure, SubFigure
-
-    if isinstance(answer, Axes):
-        figure, axes = answer.figure, [answer]
-    elif isinstance(answer, (Figure, SubFigure)):
-        figure, axes = answer, list(answer.axes)
-    else:
+    if not isinstance(answer, FigureRecord):
         raise NotYet(f"Pass your figure: check(name, fig). This answer is {_describe(answer)}.")
-    if not any(ax.lines or ax.collections or ax.patches or ax.texts or ax.containers for ax in axes):
+    if not any(ax.points or ax.lines or ax.bars or ax.texts for ax in answer.axes):
         raise NotAttempted("Your figure is still empty. Draw on it, then run this cell again.")
-    try:
-        figure.draw_without_rendering()  # lays out ticks, so their labels can be read
-    except Exception:
-        pass
-    return figure, axes
+    return answer, answer.axes
 
 
-def _data_points(ax) -> list[tuple[float, float]]:
-    """Markers the learner drew, in drawing order: scatter points and lines with markers."""
-    from matplotlib.collections import PathCollection
-    from matplotlib.lines import Line2D
-
-    points = []
-    for artist in ax.get_children():
-        if isinstance(artist, Line2D) and str(artist.get_marker()) not in ("None", "", " ", "none"):
-            if artist.get_transform() == ax.transData:
-                points += [tuple(p) for p in artist.get_xydata()]
-        elif isinstance(artist, PathCollection) and len(artist.get_offsets()):
-            points += [tuple(p) for p in artist.get_offsets()]
-    return points
+def _one_line(text: str) -> str:
+    """A label as one line: a word broken at its hyphen joins up again ("Nagorno-\\nKarabakh")."""
+    return " ".join(re.sub(r"-\s*\n\s*", "-", text).split())
 
 
-def _label_texts(figure, ax) -> list[str]:
-    texts = [t.get_text() for t in ax.texts]
-    texts += [t.get_text() for t in ax.get_yticklabels() + ax.get_xticklabels()]
-    legend = ax.get_legend()
-    if legend:
-        texts += [t.get_text() for t in legend.get_texts()]
-    return [t for t in texts if t and t.strip()]
+def _label_texts(ax: AxesRecord) -> list[str]:
+    texts = [t.text for t in ax.texts] + [label for _, label in ax.yticks + ax.xticks]
+    return [_one_line(t) for t in texts if t and t.strip()]
 
 
 def _names_event(label: str, event) -> bool:
@@ -920,8 +450,8 @@ def _timeline_plot(answer, key):
     course = load_course()
     events = [course.events[i] for i in key]
     figure, axes = _figure_axes(answer)
-    ax = max(axes, key=lambda a: len(_data_points(a)))
-    points = _data_points(ax)
+    ax = max(axes, key=lambda a: len(a.points))
+    points = ax.points
     if not points:
         raise NotYet("I found no points. Draw each event as a marker, e.g. ax.plot(dates, levels, 'o') or ax.scatter.")
     xs = [x for x, _ in points]
@@ -936,46 +466,46 @@ def _timeline_plot(answer, key):
     unmatched = _match_points(days, events)
     if unmatched:
         raise NotYet(f"No point lies at the date of \u201c{unmatched[0].title}\u201d. Use event.date.start for x.")
-    if days != sorted(days):
-        raise NotYet("Your points are not in chronological order; sort the events by date before plotting.")
-    labels = _label_texts(figure, ax)
-    unlabelled = [e for e in events if not any(_names_event(label, e) for label in labels)]
+    # The order a timeline shows is the order of its x values, so the order points were drawn in does not matter.
+    labels = _label_texts(ax)
+    named = [[e for e in events if _names_event(label, e)] for label in labels]
+    if any(sum(_norm(e.title) in _norm(label) for e in events) > 1 for label in labels):
+        raise NotYet("One text on your figure names several events. Give each point a label of its own "
+                     "(one ax.annotate per event), next to its point.")
+    unlabelled = [e for e in events if not any(e in events_named for events_named in named)]
     if unlabelled:
         raise NotYet(f"{_plural(len(unlabelled), 'event')} ha{'s' if len(unlabelled) == 1 else 've'} no label, "
                      f"e.g. \u201c{unlabelled[0].title}\u201d. Label each point with its title (ax.annotate).")
-    if not (ax.get_title().strip() or (figure._suptitle and figure._suptitle.get_text().strip())):
+    if not (ax.title.strip() or figure.suptitle.strip()):
         raise NotYet("Give your timeline a title (ax.set_title).")
-    return f"{len(events)} events, at their dates, in order, each labelled."
+    return f"{len(events)} events, at their dates, each labelled."
 
 
 @_register("mentions_bar", "06-plot-timeline", "your bar chart of mentions: one labelled bar per person",
            key=mention_counts)
 def _mentions_bar(answer, key):
-    from matplotlib.container import BarContainer
-
     course = load_course()
     figure, axes = _figure_axes(answer)
-    ax = max(axes, key=lambda a: sum(len(c) for c in a.containers if isinstance(c, BarContainer)))
-    bars = [bar for c in ax.containers if isinstance(c, BarContainer) for bar in c]
+    ax = max(axes, key=lambda a: len(a.bars))
+    bars = ax.bars
     if not bars:
         raise NotYet("I found no bars. Draw the chart with ax.bar (or ax.barh).")
-    horizontal = all(c.orientation == "horizontal" for c in ax.containers if isinstance(c, BarContainer))
+    horizontal = all(bar.horizontal for bar in bars)
     if len(bars) != len(key):
         raise NotYet(f"Your chart has {_plural(len(bars), 'bar')}; draw one bar for each of the "
                      f"{len(key)} people the article names.")
-    ticks = ax.get_yticks() if horizontal else ax.get_xticks()
-    tick_labels = [t.get_text() for t in (ax.get_yticklabels() if horizontal else ax.get_xticklabels())]
+    ticks = ax.yticks if horizontal else ax.xticks
     names = Names.of(article_people(course), surnames=True)
     seen = {}
     for bar in bars:
-        centre = bar.get_y() + bar.get_height() / 2 if horizontal else bar.get_x() + bar.get_width() / 2
-        size = bar.get_height() if horizontal else bar.get_width()
-        label = next((text for tick, text in zip(ticks, tick_labels) if abs(tick - centre) <= size / 2), "")
+        centre = bar.y + bar.height / 2 if horizontal else bar.x + bar.width / 2
+        size = bar.height if horizontal else bar.width
+        label = next((_one_line(text) for tick, text in ticks if abs(tick - centre) <= abs(size) / 2), "")
         person = names.find(label)
         if person is None:
             raise NotYet("Label each bar with the person's name (pass the names as the bars' positions, or set "
                          "the tick labels).")
-        seen[person] = bar.get_width() if horizontal else bar.get_height()
+        seen[person] = bar.width if horizontal else bar.height
     for person, count in key.items():
         surname = course.actors[person].name.split()[-1]
         if person not in seen:
@@ -983,7 +513,7 @@ def _mentions_bar(answer, key):
         if seen[person] != count:
             raise NotYet(f"The bar for {surname} is {seen[person]:g}, which is not how often the article names "
                          "him. Use the counts from exercise 5.")
-    value_label = ax.get_xlabel() if horizontal else ax.get_ylabel()
+    value_label = ax.xlabel if horizontal else ax.ylabel
     if not value_label.strip():
         raise NotYet(f"Label the axis that shows the counts (ax.set_{'x' if horizontal else 'y'}label).")
     return "One labelled bar per person, with the right heights and a labelled axis."
