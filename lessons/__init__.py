@@ -15,12 +15,14 @@ _API = {
     "load_course": ("content", "load_course"),
     "ContentError": ("content", "ContentError"),
     "quiz": ("quiz_widgets", "quiz"),
+    "checkpoint": ("quiz_widgets", "checkpoint"),
     "progress_summary": ("progress", "progress_summary"),
     "timeline": ("timeline_view", "timeline"),
     "timeline_figure": ("timeline_view", "timeline_figure"),
     "events_table": ("timeline_view", "events_table"),
     "course_map": ("map", "course_map"),
     "map_figure": ("map", "map_figure"),
+    "regional_map": ("regional", "regional_map"),
     "claims_view": ("claims", "claims_view"),
     "relationship_figure": ("claims", "relationship_figure"),
     "check": ("checks", "check"),
@@ -31,7 +33,7 @@ _API = {
 # With LESSONS_STATIC=1 (set by `python -m lessons export`), the interactive views are replaced by their
 # faithful static forms, so an exported page shows questions, figures and tables without a kernel.
 _STATIC_API = {name: ("static", name) for name in (
-    "quiz", "progress_summary", "timeline", "course_map", "claims_view")}
+    "quiz", "checkpoint", "progress_summary", "timeline", "course_map", "claims_view")}
 
 __all__ = sorted(_API)
 

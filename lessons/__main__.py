@@ -12,6 +12,7 @@ COMMANDS = {
     "release": ("release", "write the student exercise notebooks from exercises/solutions"),
     "progress": ("progress", "show your quiz scores, or export them for an instructor (--export FILE)"),
     "export": ("export", "run every lesson and write a static website that works offline (OUTDIR/index.html)"),
+    "cache": ("cache", "build the shared read-only course cache for a class (cache build [DIR]), or show it"),
     "bench": ("bench", "measure the course against floors measured in the same run (table and JSON)"),
     "toc": ("toc", "print, check (--check) or write (--write) the table of contents of the notebooks"),
 }

@@ -408,17 +408,18 @@ def _load_questions(checker: _Checker, data: Path, course: model.Course) -> None
 
 
 def _cache_file() -> Path | None:
+    """The per-user cache file (LESSONS_CACHE_DIR, else the user's cache folder), or None when turned off."""
     folder = os.environ.get(CACHE_ENV)
     if folder is None:
         from platformdirs import user_cache_dir
 
-        folder = user_cache_dir("armenia-border-guards-course", appauthor=False)
-    return Path(folder) / cache_file_name() if folder else None
+        folder = user_cache_dir(course_cache.APP_NAME, appauthor=False)
+    return Path(folder) / course_cache.file_name() if folder else None
 
 
 def cache_file_name() -> str:
-    """The cache file's name in a cache folder: one per Python version, as the digest includes it."""
-    return f"course-py{sys.version_info[0]}.{sys.version_info[1]}.json"
+    """The cache file's name in a cache folder (the grader's prebuilt cache uses it)."""
+    return course_cache.file_name()
 
 
 def _inputs_digest(data: Path, seeds: Path) -> str | None:
@@ -437,23 +438,45 @@ def _inputs_digest(data: Path, seeds: Path) -> str | None:
 
 
 def _load_shared(data: Path, seeds: Path) -> model.Course:
-    """The package's own course, from the cache when no input and no code changed since it last validated.
+    """The package's own course, from a cache when no input and no code changed since it last validated.
 
     Validating means importing jsonschema (about a second, more on a busy machine) and checking every item,
     so every kernel after the first would pay that for a result already known. Only a course that validated
-    is stored, as plain JSON keyed by a digest of its files and of this package's code (lessons.course_cache);
-    anything else loads in full.
+    is stored, as plain JSON keyed by a digest of its files and of this package's code (lessons.course_cache).
+    The shared cache built at install time comes first, then the per-user one; a cache that is missing,
+    stale, or that another user could have written is passed over, and anything else loads in full.
     """
-    path = _cache_file()
-    key = _inputs_digest(data, seeds) if path else None
+    shared, personal = course_cache.shared_file(), _cache_file()
+    key = _inputs_digest(data, seeds) if shared or personal else None
     if key:
-        cached = course_cache.read(path, key)
-        if cached is not None:
-            return cached
+        for path in filter(None, (shared, personal)):
+            cached = course_cache.read_trusted(path, key)
+            if cached is not None:
+                return cached
     course = _load(data, seeds)
-    if key and _inputs_digest(data, seeds) == key:  # unchanged while it loaded, so the key is right
-        course_cache.write(path, course, key)  # a read-only or full disk only costs the next process a full load
+    if personal and key and _inputs_digest(data, seeds) == key:  # unchanged while it loaded: the key is right
+        course_cache.write(personal, course, key)  # a read-only or full disk only costs the next process a full load
     return course
+
+
+def build_cache(folder: Path) -> Path:
+    """Validate the package's course in full and store it in `folder` as a cache every kernel can read.
+
+    Raises ContentError when the content does not validate, OSError when the folder cannot be written, and
+    RuntimeError when the package changed while it was validated.
+    """
+    data, seeds = DATA_DIR, seed_dir()
+    key = _inputs_digest(data, seeds)
+    course = _load(data, seeds)
+    if key is None or _inputs_digest(data, seeds) != key:
+        raise RuntimeError("the course's files changed (or could not be read) while it was validated")
+    path = Path(folder) / course_cache.file_name()
+    folder_existed = path.parent.is_dir()
+    if not course_cache.write(path, course, key):
+        raise OSError(f"cannot write {path}")
+    if not folder_existed:
+        os.chmod(path.parent, 0o755)  # readable by every learner whatever the umask; writable by its owner only
+    return path
 
 
 @functools.lru_cache(maxsize=4)
@@ -466,8 +489,9 @@ def _load_cached(data: Path, seeds: Path) -> model.Course:
 def load_course(data_dir: str | Path | None = None, seed_folder: str | Path | None = None) -> model.Course:
     """Load, validate and return the whole course; raise ContentError listing every problem.
 
-    Loaded once per process and folder pair, then served from memory. The package's own course is also kept
-    in a cache file (LESSONS_CACHE_DIR, else the user's cache folder; empty turns it off), so a new kernel skips
+    Loaded once per process and folder pair, then served from memory. The package's own course is also read
+    from a shared cache built at install time (`python -m lessons cache build`) or kept in a per-user cache
+    file (LESSONS_CACHE_DIR, else the user's cache folder; empty turns it off), so a new kernel skips
     validating content that already validated unchanged.
     """
     data = Path(data_dir).resolve() if data_dir else DATA_DIR

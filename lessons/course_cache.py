@@ -4,6 +4,10 @@ Why JSON and not pickle: a pickle runs code when it loads, so a cache file that 
 submission, another user on a shared hub) could write would let them run code in every later process that
 reads it. JSON only ever becomes dicts, lists, strings and numbers; this module then builds the course's own
 frozen records from it, and only the classes named in `_CLASSES`. Anything else in the file is refused.
+
+Two places hold a cache: a shared one, built once by `python -m lessons cache build` when the course is
+installed or its image is built (read-only for learners), and the per-user one each kernel fills itself.
+Either is read only if no other user could have written it (`untrusted_reason`).
 """
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import stat
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -19,6 +25,10 @@ from typing import Any
 from . import model
 
 FORMAT = "lessons-course-cache/1"
+APP_NAME = "armenia-border-guards-course"
+# Where the prebuilt, shared cache is (default: share/armenia-border-guards-course/ under the Python
+# environment the course is installed in); empty turns it off.
+SHARED_ENV = "LESSONS_SHARED_CACHE_DIR"
 _TYPE, _TUPLE, _DATE = "__type__", "__tuple__", "__date__"
 
 
@@ -122,3 +132,53 @@ def write(path: Path, course: model.Course, key: str) -> bool:
             with contextlib.suppress(OSError):
                 os.unlink(written)
         return False
+
+
+def file_name() -> str:
+    """The cache file's name in a cache folder: one per Python version, as the digest is."""
+    return f"course-py{sys.version_info[0]}.{sys.version_info[1]}.json"
+
+
+def default_shared_dir() -> Path:
+    """The shared cache folder when SHARED_ENV is not set: inside the installed environment, which learners
+    cannot write on a hub (root's or the image's environment)."""
+    return Path(sys.prefix) / "share" / APP_NAME
+
+
+def shared_file() -> Path | None:
+    """The shared cache file kernels look for, or None when SHARED_ENV is set empty."""
+    folder = os.environ.get(SHARED_ENV)
+    if folder is None:
+        folder = str(default_shared_dir())
+    return Path(folder).expanduser() / file_name() if folder else None
+
+
+def untrusted_reason(path: Path) -> str | None:
+    """Why another user could have written `path` or replaced it, or None when only root or this user could.
+
+    The file and every folder above it must belong to root or to this user and be writable by no one else;
+    a world-writable folder is accepted only with the sticky bit (like /tmp), where nobody can replace an
+    entry they do not own. A missing file is "untrusted" too, with the reason saying so.
+    """
+    if os.name != "posix":  # per-user folders on other systems are protected by their ACLs; not checked here
+        return None if path.exists() else f"{path} does not exist"
+    trusted_owners = {0, os.geteuid()}
+    try:
+        real = Path(os.path.realpath(path))
+        for part in (real, *real.parents):
+            info = os.stat(part)
+            if info.st_uid not in trusted_owners:
+                return f"{part} belongs to another user (uid {info.st_uid})"
+            writable_by_others = info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+            if writable_by_others and not (stat.S_ISDIR(info.st_mode) and info.st_mode & stat.S_ISVTX):
+                return f"{part} can be written by other users (mode {stat.filemode(info.st_mode)})"
+    except FileNotFoundError:
+        return f"{path} does not exist"
+    except OSError as error:
+        return f"{path} cannot be checked ({error.strerror or error})"
+    return None
+
+
+def read_trusted(path: Path, key: str) -> model.Course | None:
+    """Like `read`, but only from a file no other user could have written."""
+    return None if untrusted_reason(path) else read(path, key)

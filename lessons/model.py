@@ -122,6 +122,7 @@ class Event(Item):
     title: str
     date: EventDate
     themes: tuple[str, ...]  # war | forces | csto | diplomacy
+    short_title: str = ""  # a few words, for labels drawn on the timeline and in ordering questions
     actors: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     description: str = ""

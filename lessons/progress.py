@@ -20,6 +20,9 @@ APP_NAME = "armenia-border-guards-course"
 DB_NAME = "progress.sqlite3"
 ENV_DIR = "LESSONS_PROGRESS_DIR"
 ENV_LEARNER = "LESSONS_LEARNER"
+# Set by JupyterHub in every single-user server and kernel: the name the learner logged in with. Container
+# images (repo2docker, Zero to JupyterHub) run everyone as the login `jovyan`, so $USER says nothing there.
+ENV_HUB_USER = "JUPYTERHUB_USER"
 # WAL needs shared memory between processes, which network filesystems (NFS homes on some JupyterHubs) lack;
 # LESSONS_PROGRESS_JOURNAL=delete switches such a deployment to SQLite's rollback journal.
 ENV_JOURNAL = "LESSONS_PROGRESS_JOURNAL"
@@ -75,10 +78,11 @@ def progress_dir() -> Path:
 
 
 def default_learner() -> str:
-    """$LESSONS_LEARNER, else the login name; each JupyterHub user also has their own store directory."""
-    configured = os.environ.get(ENV_LEARNER)
-    if configured:
-        return configured
+    """$JUPYTERHUB_USER (the hub's login), else $LESSONS_LEARNER, else the login name of the process."""
+    for variable in (ENV_HUB_USER, ENV_LEARNER):
+        configured = os.environ.get(variable, "").strip()
+        if configured:
+            return configured
     try:
         return getpass.getuser()
     except Exception:  # no login name in some containers; one learner per store is still right
@@ -153,6 +157,7 @@ class ProgressStore:
                 return self._open_in_memory(f"{self.path} cannot be opened ({error})")
             try:
                 self._prepare(conn)
+                self._offer_moved_aside()
                 return conn
             except UnreadableStore as problem:
                 conn.close()
@@ -160,7 +165,7 @@ class ProgressStore:
             except sqlite3.DatabaseError as error:
                 conn.close()
                 if not _is_unreadable_error(error):
-                    return self._open_in_memory(f"{self.path} cannot be used ({error})")
+                    return self._open_in_memory(f"{self.path} cannot be used ({error})", keep_earlier=True)
                 self._move_aside(str(error), identity)
         return self._open_in_memory(f"{self.path} could not be recovered")
 
@@ -231,13 +236,53 @@ class ProgressStore:
                      f"{target.name}; a new, empty progress store was started. Earlier answers are in the moved "
                      "file, so nothing was deleted.")
 
-    def _open_in_memory(self, reason: str) -> sqlite3.Connection:
+    def _open_in_memory(self, reason: str, keep_earlier: bool = False) -> sqlite3.Connection:
+        """A store that lives as long as the process; with `keep_earlier`, holding a copy of the file's answers,
+        so a learner whose folder became read-only still sees what they answered before."""
         self.persistent = False
-        self._notify(f"Answers cannot be saved this session: {reason}. Quizzes still work, but answers will be "
-                     f"lost when the kernel stops. Set {ENV_DIR} to a folder you can write to.")
         conn = self._connect(":memory:")
         self._prepare(conn)
+        earlier = _copy_rows(self.path, conn) if keep_earlier else 0
+        shown = f" Your {earlier} earlier answer(s) are shown, but not updated." if earlier else ""
+        self._notify(f"Your answers are NOT being saved: {reason}. Quizzes still work, but new answers will be "
+                     f"lost when the kernel stops.{shown} Set {ENV_DIR} to a folder you can write to, or ask "
+                     "whoever runs your server to make the folder writable.")
         return conn
+
+    def moved_aside(self) -> list[Path]:
+        """Earlier store files that were moved aside as unreadable and not merged back yet, oldest first."""
+        return pending_moved_aside(self.directory)
+
+    def _offer_moved_aside(self) -> None:
+        waiting = self.moved_aside()
+        if waiting:
+            names = ", ".join(path.name for path in waiting)
+            self._notify(f"{len(waiting)} earlier progress file(s) were moved aside as unreadable ({names}). "
+                         "Run `python -m lessons progress --recover` to merge the answers they still hold back "
+                         "into your progress.")
+
+    def recover(self) -> list["Recovery"]:
+        """Merge every moved-aside store of this folder back into this one, losing no answer.
+
+        Each file is read from a copy (never changed); what it still holds is added, answers already here are
+        not added twice, and each question's attempts are renumbered in time order. A file that was read is
+        renamed with `.recovered` (kept, never deleted); one that could not be read stays offered.
+        """
+        results = []
+        for moved in self.moved_aside():
+            try:
+                rows, reveals = _readable_rows(moved)
+            except (OSError, sqlite3.Error, UnreadableStore) as error:
+                results.append(Recovery(moved, 0, 0, f"nothing could be read: {error}"))
+                continue
+            added = self._write(lambda conn: _merge(conn, rows, reveals))
+            done = moved.with_name(moved.name + RECOVERED_SUFFIX)
+            for suffix in ("", *_SIDECARS):
+                source = moved.with_name(moved.name + suffix)
+                if source.exists():
+                    os.rename(source, done.with_name(done.name + suffix))
+            results.append(Recovery(moved, len(rows), added, None))
+        return results
 
     def _notify(self, message: str) -> None:
         self.notices.append(message)
@@ -337,6 +382,101 @@ class ProgressStore:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+RECOVERED_SUFFIX = ".recovered"
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """What merging one moved-aside file gave: answers found in it, answers new to the store, or a problem."""
+
+    path: Path
+    found: int
+    added: int
+    problem: str | None
+
+
+def pending_moved_aside(directory: Path) -> list[Path]:
+    """Store files moved aside in `directory` and not merged back yet (sidecars and recovered ones left out)."""
+    found = []
+    for path in sorted(Path(directory).glob(f"{DB_NAME}.unreadable-*")):
+        if not path.name.endswith((*_SIDECARS, RECOVERED_SUFFIX)) and RECOVERED_SUFFIX not in path.name:
+            found.append(path)
+    return sorted(found, key=lambda path: path.stat().st_mtime)
+
+
+def _readable_rows(path: Path) -> tuple[list[tuple], list[tuple]]:
+    """The responses and reveals a (possibly damaged) store file still yields, read from a private copy."""
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="lessons-recover-") as folder:
+        copy = Path(folder) / DB_NAME
+        shutil.copyfile(path, copy)
+        for suffix in _SIDECARS:  # an uncheckpointed WAL holds the latest answers
+            if path.with_name(path.name + suffix).exists():
+                shutil.copyfile(path.with_name(path.name + suffix), copy.with_name(copy.name + suffix))
+        conn = sqlite3.connect(copy)
+        try:
+            return _table_rows(conn, "responses"), _table_rows(conn, "reveals", required=False)
+        finally:
+            conn.close()
+
+
+def _table_rows(conn: sqlite3.Connection, table: str, required: bool = True) -> list[tuple]:
+    """Rows of one table in this version's columns (without the id), read row by row past damaged pages."""
+    columns = [c for c in _COLUMNS[table] if c != "id"]
+    found = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+    if not set(columns) <= found:
+        if required:
+            raise UnreadableStore(f"it has no {table} table with this course's columns")
+        return []
+    rows, cursor = [], conn.execute(f"SELECT {', '.join(columns)} FROM {table}")
+    while True:
+        try:
+            row = cursor.fetchone()
+        except sqlite3.DatabaseError:  # a damaged page ends the readable part of the table
+            break
+        if row is None:
+            break
+        rows.append(row)
+    return rows
+
+
+def _merge(conn: sqlite3.Connection, rows: list[tuple], reveals: list[tuple]) -> int:
+    """Add recovered rows not already present, renumber attempts in time order; return how many were added."""
+    present = set(conn.execute("SELECT learner, quiz, question, answer, outcome, score, created FROM responses"))
+    new = []
+    for learner, quiz, question, _attempt, answer, outcome, score, created in rows:
+        identity = (learner, quiz, question, answer, outcome, float(score), created)
+        if identity not in present:
+            present.add(identity)
+            new.append(identity)
+    for learner, quiz, question in sorted({row[:3] for row in new}):
+        kept = conn.execute("SELECT answer, outcome, score, created FROM responses WHERE learner = ? AND quiz = ? "
+                            "AND question = ? ORDER BY attempt", (learner, quiz, question)).fetchall()
+        merged = sorted(kept + [row[3:] for row in new if row[:3] == (learner, quiz, question)],
+                        key=lambda row: row[3])
+        conn.execute("DELETE FROM responses WHERE learner = ? AND quiz = ? AND question = ?", (learner, quiz, question))
+        conn.executemany(
+            "INSERT INTO responses (learner, quiz, question, attempt, answer, outcome, score, created) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(learner, quiz, question, attempt, *row) for attempt, row in enumerate(merged, start=1)])
+    conn.executemany("INSERT OR IGNORE INTO reveals (learner, quiz, question, created) VALUES (?, ?, ?, ?)", reveals)
+    return len(new)
+
+
+def _copy_rows(path: Path, conn: sqlite3.Connection) -> int:
+    """Copy a store file's answers into `conn` (an empty store); 0 when the file cannot be read."""
+    try:
+        rows, reveals = _readable_rows(path)
+    except (OSError, sqlite3.Error, UnreadableStore):
+        return 0
+    conn.execute("BEGIN")
+    added = _merge(conn, rows, reveals)
+    conn.execute("COMMIT")
+    return added
 
 
 _STORES: dict[tuple[int, Path, str], ProgressStore] = {}
@@ -447,9 +587,30 @@ def progress_summary(directory: str | Path | None = None, learner: str | None = 
                            quizzes=quizzes, notices=tuple(store.notices))
 
 
+class EmptyExport(ValueError):
+    """There is no answer to export: an empty file would look like a learner who did nothing."""
+
+
+def export_gaps(store: ProgressStore) -> list[str]:
+    """Why an export of `store` may miss answers (empty when it holds everything there is)."""
+    gaps = []
+    if not store.persistent:
+        gaps.append(f"the progress folder {store.directory} cannot be used, so answers checked in a kernel while "
+                    "that was so were never saved and are not in this export")
+    waiting = store.moved_aside()
+    if waiting:
+        gaps.append(f"{len(waiting)} earlier progress file(s) moved aside as unreadable may hold answers that are "
+                    "not in this export; run `python -m lessons progress --recover` first")
+    return gaps
+
+
 def export_progress(path: str | Path, directory: str | Path | None = None, learner: str | None = None,
-                    course=None, store: ProgressStore | None = None) -> Path:
-    """Write a learner's progress to a file an instructor can collect: JSON, or CSV if the name ends in .csv."""
+                    course=None, store: ProgressStore | None = None, allow_empty: bool = False) -> Path:
+    """Write a learner's progress to a file an instructor can collect: JSON, or CSV if the name ends in .csv.
+
+    Raises EmptyExport when there is no answer (unless `allow_empty`). A JSON export says whether it is
+    complete and, if not, why (`export_gaps`).
+    """
     from .questions import answer_text
 
     if course is None:
@@ -466,6 +627,9 @@ def export_progress(path: str | Path, directory: str | Path | None = None, learn
         question = questions.get(response.question)  # answers in words, for a reader of the export
         row["answer_text"] = answer_text(question, response.answer) if question else ""
         responses.append(row)
+    if not responses and not allow_empty:
+        raise EmptyExport(f"there are no answers of {store.learner} in {store.path}")
+    gaps = export_gaps(store)
     revealed = sorted(store.revealed())
     partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")  # written whole, then renamed into place
     if target.suffix.lower() == ".csv":
@@ -479,7 +643,7 @@ def export_progress(path: str | Path, directory: str | Path | None = None, learn
                                  "revealed": (response["quiz"], response["question"]) in revealed})
     else:
         document = {"format": "lessons-progress", "version": 1, "exported": _now(), **summary.as_dict(),
-                    "responses": responses, "revealed": [{"quiz": q, "question": qid} for q, qid in revealed]}
+                    "complete": not gaps, "gaps": gaps, "responses": responses, "revealed": [{"quiz": q, "question": qid} for q, qid in revealed]}
         partial.write_text(json.dumps(document, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     os.replace(partial, target)
     return target

@@ -20,7 +20,7 @@ OBJECTIVES_FILE = "objectives.yaml"
 
 # The answer fields each question type uses; any other answer field on it is a mistake worth reporting.
 ANSWER_FIELDS = ("options", "answer", "answers", "accept", "number", "unit", "units", "tolerance", "close",
-                 "events", "match")
+                 "events", "match", "clues")
 FIELDS_OF_TYPE = {
     "single": ("options", "answer"),
     "multiple": ("options", "answers"),
@@ -28,7 +28,7 @@ FIELDS_OF_TYPE = {
     "text": ("answers", "accept"),
     "numeric": ("answer", "number", "unit", "units", "tolerance", "close"),
     "ordering": ("events",),
-    "matching": ("match",),
+    "matching": ("match", "clues"),
 }
 # Ids a question names, and the kind each must be (checked by lessons.content.check_references).
 REFERENCES = {
@@ -79,6 +79,7 @@ class Question(model.Item):
     objectives: tuple[str, ...]
     hints: tuple[str, ...] = ()
     misconceptions: tuple[str, ...] = ()
+    checkpoint: int | None = None  # asked at checkpoint N inside the lesson instead of in its closing quiz
     options: tuple[str, ...] = ()  # single, multiple
     answer: Any = None  # single: the right option; truefalse: bool; numeric: the value
     answers: tuple[str, ...] = ()  # multiple: every right option; text: accepted answers
@@ -90,12 +91,13 @@ class Question(model.Item):
     close: float | None = None  # numeric: answers within this distance earn half credit
     events: tuple[str, ...] = ()  # ordering
     match: tuple[str, ...] = ()  # matching: actor or place ids
+    clues: tuple[tuple[str, str], ...] = ()  # matching: (id, clue) shown instead of the item's role text
     # Filled in from the content when the course loads:
     accepted: tuple[str, ...] = ()  # text: every accepted answer, authored and from `accept`
     value: float | None = None  # numeric: the right value
     key: tuple[str, ...] = ()  # ordering: event ids in date order; matching: the left ids
     labels: tuple[tuple[str, str], ...] = ()  # (id, text): event titles, or names of the left items
-    roles: tuple[tuple[str, str], ...] = ()  # matching: (id, role text from the content)
+    roles: tuple[tuple[str, str], ...] = ()  # matching: (id, text shown): its clue, else its role
     solution: str = ""  # the right answer in words, shown when the learner asks for it
 
     @property
@@ -132,6 +134,21 @@ def questions_of(course: model.Course, lesson: str) -> list[Question]:
     """The questions of one lesson, in the order they are written."""
     lesson = resolve_lesson(lesson)
     return [q for q in course.extra.get("question", {}).values() if q.lesson == lesson]
+
+
+def closing_questions(course: model.Course, lesson: str) -> list[Question]:
+    """The questions of a lesson's closing quiz: those not asked at a checkpoint along the way."""
+    return [q for q in questions_of(course, lesson) if q.checkpoint is None]
+
+
+def checkpoint_questions(course: model.Course, lesson: str, number: int) -> list[Question]:
+    """The one or two questions of checkpoint `number` inside a lesson."""
+    return [q for q in questions_of(course, lesson) if q.checkpoint == number]
+
+
+def checkpoints_of(course: model.Course, lesson: str) -> list[int]:
+    """The checkpoint numbers a lesson's questions name, in order."""
+    return sorted({q.checkpoint for q in questions_of(course, lesson) if q.checkpoint is not None})
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -396,6 +413,8 @@ def _build_question(lesson: str, kind: str, entry: dict, report: Callable[[str, 
         if field in entry and field not in used:
             report(field, f"not used by a {qtype} question (it uses: {', '.join(used)})")
     values = {key: tuple(value) if isinstance(value, list) else value for key, value in entry.items()}
+    if isinstance(entry.get("clues"), dict):
+        values["clues"] = tuple((str(item_id), text) for item_id, text in entry["clues"].items())
     evidence = entry["evidence"]
     values["evidence"] = model.Evidence(fragments=tuple(evidence.get("fragments", ())),
                                         sources=tuple(evidence.get("sources", ())))
@@ -443,6 +462,15 @@ def _build_question(lesson: str, kind: str, entry: dict, report: Callable[[str, 
         field = "events" if qtype == "ordering" else "match"
         if len(set(entry[field])) != len(entry[field]):
             report(field, "an id is listed twice")
+            ok = False
+    if qtype == "matching" and "clues" in entry:
+        # All or none: a mix of clues and role texts would read unevenly and hint at which is which.
+        clued, matched = set(entry["clues"]), set(entry["match"])
+        if clued != matched:
+            missing, extra = sorted(matched - clued), sorted(clued - matched)
+            report("clues", "give a clue for every id in `match` and no other"
+                   + (f"; missing: {', '.join(missing)}" if missing else "")
+                   + (f"; not in `match`: {', '.join(extra)}" if extra else ""))
             ok = False
     if not ok:
         return None
@@ -500,8 +528,9 @@ def _derive(question: Question, course: model.Course, checker, report: Callable[
         if overlapping:
             return None
         derived["key"] = tuple(event.id for event in in_order)
-        derived["labels"] = tuple((event.id, event.title) for event in events)
-        derived["solution"] = " | ".join(f"{position}. {event.title} ({event.date.label})"
+        # Short titles where given: a few words to place in time, without names a lesson has not yet introduced.
+        derived["labels"] = tuple((event.id, event.short_title or event.title) for event in events)
+        derived["solution"] = " | ".join(f"{position}. {event.short_title or event.title} ({event.date.label})"
                                         for position, event in enumerate(in_order, start=1))
     elif qtype == "matching":
         items = []
@@ -515,18 +544,21 @@ def _derive(question: Question, course: model.Course, checker, report: Callable[
                 items.append(course.get(item_id))
         if len(items) != len(question.match):
             return None
+        clues = dict(question.clues)
+        shown = {item.id: clues.get(item.id, item.role) for item in items}
         seen: dict[str, str] = {}
         for item in items:
-            folded = normalise_text(item.role)
+            folded = normalise_text(shown[item.id])
             if folded in seen:
-                report("match", f"{seen[folded]!r} and {item.id!r} have the same role text, so the match is "
-                                "ambiguous")
+                field = "clues" if clues else "match"
+                report(field, f"{seen[folded]!r} and {item.id!r} have the same {'clue' if clues else 'role text'}, "
+                              "so the match is ambiguous")
                 return None
             seen[folded] = item.id
         derived["key"] = question.match
         derived["labels"] = tuple((item.id, item.name) for item in items)
-        derived["roles"] = tuple((item.id, item.role) for item in items)
-        derived["solution"] = " | ".join(f"{item.name} \u2192 {item.role}" for item in items)
+        derived["roles"] = tuple((item.id, shown[item.id]) for item in items)
+        derived["solution"] = " | ".join(f"{item.name} \u2192 {shown[item.id]}" for item in items)
     return dataclasses.replace(question, **derived)
 
 

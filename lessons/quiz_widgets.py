@@ -306,14 +306,15 @@ class Quiz(widgets.VBox):
     and HTML: the questions and options, never the answers.
     """
 
-    def __init__(self, lesson: str, questions: list[qs.Question], course: Course, store: ProgressStore):
+    def __init__(self, lesson: str, questions: list[qs.Question], course: Course, store: ProgressStore,
+                 heading: str | None = None):
         super().__init__()
         self.lesson, self.course, self.store = lesson, course, store
         self.questions = list(questions)
+        self.heading = heading or f"Quiz: {quiz_title(lesson)}"
         self.views = [QuestionView(question, number, len(self.questions), self)
                       for number, question in enumerate(self.questions, start=1)]
-        title = quiz_title(lesson)
-        heading = widgets.HTML(f'<h3 class="lessons-quiz-heading">Quiz: {_html(title)}</h3>')
+        heading = widgets.HTML(f'<h3 class="lessons-quiz-heading">{_html(self.heading)}</h3>')
         self.notice = widgets.HTML("".join(f'<p class="lessons-notice" role="alert">\u26a0 {_html(notice)}</p>'
                                            for notice in store.notices))
         self.score_label = widgets.HTML()
@@ -347,17 +348,15 @@ class Quiz(widgets.VBox):
         raise KeyError(f"no question {question_id!r} in this quiz")
 
     def as_text(self) -> str:
-        title = quiz_title(self.lesson)
         count = len(self.questions)
-        parts = [f"Quiz: {title} ({count} question{'s' if count != 1 else ''})"]
+        parts = [f"{self.heading} ({count} question{'s' if count != 1 else ''})"]
         parts += [question_text(q, n) for n, q in enumerate(self.questions, start=1)]
         parts.append("(Run this notebook in JupyterLab to answer and check these questions.)")
         return "\n\n".join(parts)
 
     def as_html(self) -> str:
-        title = quiz_title(self.lesson)
         items = "".join(f"<li>{question_html(q, n)}</li>" for n, q in enumerate(self.questions, start=1))
-        return (f'<div class="lessons-quiz-static"><h3>Quiz: {_html(title)}</h3><ol style="list-style:none">'
+        return (f'<div class="lessons-quiz-static"><h3>{_html(self.heading)}</h3><ol style="list-style:none">'
                 f"{items}</ol><p><em>Run this notebook in JupyterLab to answer and check these questions."
                 "</em></p></div>")
 
@@ -379,9 +378,9 @@ def quiz(topic: str, only: str | None = None, *, course: Course | None = None, l
 
         course = load_course()
     lesson = qs.resolve_lesson(topic)
-    questions = qs.questions_of(course, lesson)
+    questions = qs.closing_questions(course, lesson)
     if only is not None:
-        questions = [question for question in questions if question.id == only]
+        questions = [question for question in qs.questions_of(course, lesson) if question.id == only]
         if not questions:
             known = ", ".join(q.id for q in qs.questions_of(course, lesson))
             raise KeyError(f"no question {only!r} in the {qs.topic_of(lesson)!r} quiz; its questions are: {known}")
@@ -390,4 +389,29 @@ def quiz(topic: str, only: str | None = None, *, course: Course | None = None, l
     return Quiz(lesson, questions, course, open_store(store_dir, learner))
 
 
-__all__ = ["quiz", "Quiz", "QuestionView", "feedback_html", "question_text", "question_html"]
+def checkpoint_heading(lesson: str, number: int) -> str:
+    return f"Checkpoint {number}: {quiz_title(lesson)}"
+
+
+def checkpoint_of(topic: str, number: int, course: Course) -> tuple[str, list[qs.Question]]:
+    """The lesson and the questions of one checkpoint; KeyError naming the lesson's checkpoints if it has none."""
+    lesson = qs.resolve_lesson(topic)
+    questions = qs.checkpoint_questions(course, lesson, number)
+    if not questions:
+        known = ", ".join(str(n) for n in qs.checkpoints_of(course, lesson)) or "none"
+        raise KeyError(f"no checkpoint {number!r} in the {qs.topic_of(lesson)!r} lesson; its checkpoints are: {known}")
+    return lesson, questions
+
+
+def checkpoint(topic: str, number: int, *, course: Course | None = None, learner: str | None = None,
+               store_dir: str | None = None) -> Quiz:
+    """A short check inside a lesson, e.g. checkpoint("context", 1): one or two questions, saved like the quiz's."""
+    if course is None:
+        from .content import load_course
+
+        course = load_course()
+    lesson, questions = checkpoint_of(topic, number, course)
+    return Quiz(lesson, questions, course, open_store(store_dir, learner), heading=checkpoint_heading(lesson, number))
+
+
+__all__ = ["quiz", "checkpoint", "Quiz", "QuestionView", "feedback_html", "question_text", "question_html"]

@@ -1,12 +1,14 @@
 """Static forms of the interactive views, used by `python -m lessons export` (env LESSONS_STATIC=1)."""
 from __future__ import annotations
 
+import os
 from html import escape
 
 from .figures import alt_text, figure_html, resolve_course
 from .views import View
 
 REVEAL = "Show answer"
+WORKSHEET_NOTE = "Answer in the space under each question. Your teacher has the answers."
 RUN_IN_LAB = "Run this notebook in JupyterLab to answer the questions and have your answers checked and saved."
 
 
@@ -23,28 +25,51 @@ def quiz(topic: str, only: str | None = None, *, course=None, **_ignored) -> Vie
     exported page keeps no progress.
     """
     from . import questions as qs
-    from .quiz_widgets import feedback_html, question_html, question_text
 
     course = resolve_course(course)
     lesson = qs.resolve_lesson(topic)
-    questions = qs.questions_of(course, lesson)
+    questions = qs.closing_questions(course, lesson)
     if only is not None:
-        questions = [question for question in questions if question.id == only]
+        questions = [question for question in qs.questions_of(course, lesson) if question.id == only]
         if not questions:
             raise KeyError(f"no question {only!r} in the {qs.topic_of(lesson)!r} quiz")
     if not questions:
         raise LookupError(f"the {qs.topic_of(lesson)!r} quiz has no questions yet")
     title = qs.topic_of(lesson).replace("-", " ").capitalize()
-    items, lines = [], [f"Quiz: {title}", RUN_IN_LAB]
+    return _questions_view(f"Quiz: {title}", questions, course)
+
+
+def checkpoint(topic: str, number: int, *, course=None, **_ignored) -> View:
+    """A checkpoint's questions, as `quiz` shows a lesson's: answers behind a reveal."""
+    from .quiz_widgets import checkpoint_heading, checkpoint_of
+
+    course = resolve_course(course)
+    lesson, questions = checkpoint_of(topic, number, course)
+    return _questions_view(checkpoint_heading(lesson, number), questions, course)
+
+
+def _questions_view(heading: str, questions, course) -> View:
+    from .quiz_widgets import feedback_html, question_html, question_text
+
+    # Worksheets (LESSONS_WORKSHEET=1) are for printing: the questions only, with room to write; no answers.
+    worksheet = os.environ.get("LESSONS_WORKSHEET") == "1"
+    title = heading
+    items, lines = [], [heading, WORKSHEET_NOTE if worksheet else RUN_IN_LAB]
     for number, question in enumerate(questions, start=1):
+        if worksheet:
+            items.append(f'<li class="lessons-static-question">{question_html(question, number)}'
+                         '<div class="lessons-answer-space" aria-label="Space for your answer"></div></li>')
+            lines += ["", question_text(question, number), "   Your answer: ____________________"]
+            continue
         # The same answer panel a learner sees in JupyterLab after pressing "Show answer".
         answer = feedback_html(question, None, course=course, revealed=True)
         items.append(f'<li class="lessons-static-question">{question_html(question, number)}'
                      f"<details><summary>{REVEAL}</summary>{answer}</details></li>")
         lines += ["", question_text(question, number), f"   Answer: {question.solution}",
                   f"   Why: {question.explanation}"]
-    html = (f'<section class="lessons-quiz-static" aria-label="Quiz: {escape(title)}">'
-            f"<h3>Quiz: {escape(title)}</h3><p><em>{escape(RUN_IN_LAB)}</em></p>"
+    note = WORKSHEET_NOTE if worksheet else RUN_IN_LAB
+    html = (f'<section class="lessons-quiz-static" aria-label="{escape(title)}">'
+            f"<h3>{escape(title)}</h3><p><em>{escape(note)}</em></p>"
             f'<ol style="list-style:none;padding-left:0">{"".join(items)}</ol></section>')
     return View(html, "\n".join(lines))
 

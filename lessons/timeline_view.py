@@ -415,6 +415,9 @@ class _Layout:
                         rights.append(inches(end + dt.timedelta(days=1)))
                 left, right = max(min(lefts), 0.0), min(max(rights), self.axes_width)
                 text = _label_text(event, numbers[event.id])
+                if panel.ticks == "months" and event.short_title:
+                    # Month scale has room for words: the learner reads what happened without the key.
+                    text = f"{text} {event.short_title}"
                 width = self.text_width(text, weight="bold")  # bold: a selected label must fit too
                 if right + LABEL_GAP_INCHES + width <= self.axes_width:
                     label_x, align = right + LABEL_GAP_INCHES, "left"

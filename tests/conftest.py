@@ -13,7 +13,11 @@ REPO = Path(__file__).resolve().parent.parent
 # never reads or writes the progress of the person running it.
 os.environ.setdefault("LESSONS_PROGRESS_DIR", tempfile.mkdtemp(prefix="lessons-progress-"))
 os.environ.setdefault("LESSONS_CACHE_DIR", tempfile.mkdtemp(prefix="lessons-cache-"))
+# No shared cache from the installed environment either: a run validates this checkout's content itself.
+os.environ.setdefault("LESSONS_SHARED_CACHE_DIR", "")
 os.environ.setdefault("MPLBACKEND", "Agg")
+# Run on a hub (an instructor validating the course there), kernels would otherwise answer as that hub user.
+os.environ.pop("JUPYTERHUB_USER", None)
 
 
 @pytest.fixture(scope="session")

@@ -136,6 +136,25 @@ def test_browser_figure_is_skipped_with_a_reason_without_chromium(monkeypatch):
     assert figure.met is None
 
 
+def test_class_figure_is_skipped_with_a_reason_without_the_proxy(monkeypatch):
+    from lessons.bench import classroom, hub
+
+    monkeypatch.setattr(hub.shutil, "which", lambda name: None)
+    with Session(Settings(quick=True)) as session:
+        figure, = classroom.class_start(session)
+    assert "configurable-http-proxy" in figure.skipped and figure.met is None
+
+
+def test_class_targets_are_the_issue_s(repo):
+    from lessons.bench import classroom, hub
+
+    assert (classroom.MEDIAN_TARGET.kind, classroom.MEDIAN_TARGET.value) == ("ratio", 1.3)
+    assert (classroom.MAX_TARGET.kind, classroom.MAX_TARGET.value) == ("ratio", 1.5)
+    cells = hub.cells_to_first_quiz(repo / "notebooks" / "00-start-here.ipynb")
+    assert "quiz(" in cells[-1] and not any("quiz(" in cell for cell in cells[:-1])
+    assert Settings().learners == 20 and Settings(learners=3).learners == 3
+
+
 def test_a_failing_figure_becomes_a_skipped_row(monkeypatch):
     from lessons.bench import runner, widgets
 

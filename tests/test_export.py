@@ -37,13 +37,13 @@ def test_a_missing_notebooks_folder_is_one_sentence(tmp_path):
     assert "Traceback" not in result.stderr, result.stderr
 
 
-STATIC_NAMES = ("quiz", "progress_summary", "timeline", "course_map", "claims_view")
+STATIC_NAMES = ("quiz", "checkpoint", "progress_summary", "timeline", "course_map", "claims_view")
 
 
 def test_the_static_switch_binds_every_static_form_whatever_is_imported_first():
     """Under LESSONS_STATIC=1 every public view name is its static form, whatever is imported first."""
     code = ("from lessons import timeline, timeline_figure, events_table\n"
-            "from lessons import quiz, progress_summary, course_map, claims_view\n"
+            "from lessons import quiz, checkpoint, progress_summary, course_map, claims_view\n"
             "import lessons, lessons.static as static\n"
             f"names = {STATIC_NAMES!r}\n"
             "print(all(getattr(lessons, n) is getattr(static, n) for n in names),"
@@ -58,11 +58,14 @@ def test_static_quiz_shows_escaped_questions_and_hides_answers_behind_a_reveal(c
     from html import escape
 
     from lessons import static
-    from lessons.questions import LESSONS, questions_of
+    from lessons.questions import LESSONS, checkpoint_questions, checkpoints_of, closing_questions
 
-    for lesson in LESSONS:
-        questions = questions_of(course, lesson)
-        view = static.quiz(lesson, course=course)
+    shown = [(closing_questions(course, lesson), static.quiz(lesson, course=course)) for lesson in LESSONS]
+    shown += [(checkpoint_questions(course, lesson, number), static.checkpoint(lesson, number, course=course))
+              for lesson in LESSONS for number in checkpoints_of(course, lesson)]
+    assert len(shown) > len(LESSONS)
+    for questions, view in shown:
+        lesson = questions[0].lesson
         html, text = view._repr_html_(), repr(view)
         assert html.count("<details><summary>Show answer</summary>") == len(questions), lesson
         for question in questions:
@@ -71,3 +74,39 @@ def test_static_quiz_shows_escaped_questions_and_hides_answers_behind_a_reveal(c
             answer_at = reveal.find(f"<strong>Answer:</strong> {escape(question.solution)}")
             assert 0 <= reveal.find("<details>") < answer_at, f"{question.id}: answer not behind its reveal"
     assert "JupyterLab" in static.progress_summary()._repr_html_()
+
+
+def test_worksheet_export_has_every_question_no_answers_no_code_and_no_instructor_cells(tmp_path, course):
+    """`export --worksheet`: a printable page per lesson with each question and room to answer; no answer, no
+    explanation, no reveal, no code; cells tagged `instructor` are left out (of the plain export too)."""
+    import json
+    from html import unescape
+
+    from lessons.questions import questions_of
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    lesson = json.loads((REPO / "notebooks" / "02-context.ipynb").read_text(encoding="utf-8"))
+    lesson["cells"].insert(3, {"cell_type": "markdown", "id": "teacher-only", "metadata": {"tags": ["instructor"]},
+                               "source": ["For the teacher only: ask who has family in the region."]})
+    (folder / "02-context.ipynb").write_text(json.dumps(lesson), encoding="utf-8")
+    env = {**os.environ, "LESSONS_PROGRESS_DIR": str(tmp_path / "progress")}
+    pages = {}
+    for kind, extra in (("worksheet", ["--worksheet"]), ("site", [])):
+        result = subprocess.run([sys.executable, "-m", "lessons", "export", str(tmp_path / kind), "--notebooks",
+                                 str(folder), *extra], cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr
+        pages[kind] = (tmp_path / kind / "02-context.html").read_text(encoding="utf-8")
+        assert "For the teacher only" not in pages[kind], kind
+    sheet = pages["worksheet"]
+    questions = questions_of(course, "02-context")
+    assert sheet.count('class="lessons-answer-space"') == len(questions)
+    text = " ".join(unescape(sheet).split())
+    for question in questions:
+        assert " ".join(question.prompt.split()) in text, question.id
+        assert " ".join(question.explanation.split()) not in text, question.id
+    assert "<details>" not in sheet and "Show answer" not in sheet and "Answer:</strong>" not in sheet
+    assert "show_item(" not in sheet and "checkpoint(" not in sheet  # no code on a worksheet
+    assert "Worksheets" in (tmp_path / "worksheet" / "index.html").read_text(encoding="utf-8")
+    # The plain export still has the answers behind their reveals.
+    assert pages["site"].count("<details><summary>Show answer</summary>") == len(questions)

@@ -249,7 +249,7 @@ def test_code_cells_name_only_data(slug, course):
                     continue
                 if name == "show_fragment":
                     assert value in course.article.text, f"{slug}: {value!r} is not verbatim"
-                elif name in ("show_objectives", "quiz"):
+                elif name in ("show_objectives", "quiz", "checkpoint"):
                     questions.resolve_lesson(value)
                 elif name == "show_table" and value in ("actors", "places", "events", "claims", "numbers", "terms",
                                                          "flags", "misconceptions", "sources"):

@@ -110,7 +110,7 @@ def test_damaged_pages_are_detected(tmp_path):
 def test_unwritable_folder_falls_back_to_memory_with_a_notice(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    with pytest.warns(ProgressStoreWarning, match="Answers cannot be saved this session"):
+    with pytest.warns(ProgressStoreWarning, match="Your answers are NOT being saved"):
         store = ProgressStore(blocker / "progress")
     assert not store.persistent
     assert store.record("02-context", "q1", "x", "wrong", 0.0) == 1
@@ -294,3 +294,110 @@ def test_command_line_export(tmp_path):
     failed = subprocess.run([sys.executable, "-m", "lessons", "progress", "--export", str(tmp_path / "no" / "x.csv")],
                             cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert failed.returncode == 1 and failed.stdout.startswith("Cannot write") and "Traceback" not in failed.stderr
+
+
+# ---------------------------------------------------------------------------------------------- faults and identity
+
+def test_a_store_that_cannot_be_written_still_shows_earlier_answers(tmp_path, monkeypatch):
+    """A read-only folder (simulated: root ignores file modes): earlier answers shown, the fault said plainly."""
+    before = ProgressStore(tmp_path, learner="ann")
+    before.record("02-context", "q1", "earlier", "correct", 1.0)
+    before.close()
+    real_prepare = ProgressStore._prepare
+
+    def read_only(self, conn):
+        if conn.execute("PRAGMA database_list").fetchone()[2]:  # the file, not the in-memory fallback
+            raise sqlite3.OperationalError("attempt to write a readonly database")
+        real_prepare(self, conn)
+
+    monkeypatch.setattr(ProgressStore, "_prepare", read_only)
+    with pytest.warns(ProgressStoreWarning, match="NOT being saved.*readonly.*1 earlier answer"):
+        store = ProgressStore(tmp_path, learner="ann")
+    assert not store.persistent
+    assert store.latest()[("02-context", "q1")].answer == "earlier"
+    assert store.record("02-context", "q1", "later", "wrong", 0.0) == 2
+    summary = progress.progress_summary(course=small_course(), store=store)
+    assert summary.store == "(not saved)" and "NOT being saved" in str(summary)
+
+
+def _damaged_store(folder: Path, learner: str = "ann") -> None:
+    """A store with answers whose schema marker is wrong, as a newer version might leave it: moved aside."""
+    old = ProgressStore(folder, learner=learner)
+    old.record("02-context", "q1", "first try", "wrong", 0.0)
+    old.record("02-context", "q1", "second try", "correct", 1.0)
+    old.record("03-actors", "q9", "kept", "correct", 1.0)
+    old.record_reveal("03-actors", "q9")
+    old.close()
+    with sqlite3.connect(folder / progress.DB_NAME) as conn:
+        conn.execute("PRAGMA user_version = 99")
+    conn.close()
+
+
+def test_a_moved_aside_store_is_offered_and_merged_back_without_losing_an_answer(tmp_path):
+    _damaged_store(tmp_path)
+    with pytest.warns(ProgressStoreWarning, match="moved aside"):
+        store = ProgressStore(tmp_path, learner="ann")
+    assert any("--recover" in notice for notice in store.notices)
+    store.record("02-context", "q1", "after the move", "partial", 0.5)  # answered again in the fresh store
+    [result] = store.recover()
+    assert (result.found, result.added, result.problem) == (3, 3, None)
+    q1 = [r for r in store.responses() if r.question == "q1"]
+    assert [(r.attempt, r.answer) for r in q1] == [(1, "first try"), (2, "second try"), (3, "after the move")]
+    assert store.latest()[("03-actors", "q9")].answer == "kept" and ("03-actors", "q9") in store.revealed()
+    assert store.moved_aside() == [] and list(tmp_path.glob("*.recovered")), "the merged file must be kept"
+    assert store.recover() == []  # a second run merges nothing twice
+    assert len(store.responses()) == 4
+    reopened = ProgressStore(tmp_path, learner="ann")
+    assert not any("--recover" in notice for notice in reopened.notices)
+
+
+def test_a_moved_aside_file_with_nothing_readable_stays_offered(tmp_path):
+    (tmp_path / progress.DB_NAME).write_bytes(os.urandom(4096))
+    with pytest.warns(ProgressStoreWarning):
+        store = ProgressStore(tmp_path, learner="ann")
+    [result] = store.recover()
+    assert result.added == 0 and "nothing could be read" in result.problem
+    assert len(store.moved_aside()) == 1
+
+
+def test_the_hub_login_names_the_learner_even_when_user_is_jovyan(monkeypatch):
+    """Docker and Kubernetes images run every learner as `jovyan`; JupyterHub sets JUPYTERHUB_USER in each kernel."""
+    monkeypatch.setenv("USER", "jovyan")
+    monkeypatch.setenv("LOGNAME", "jovyan")
+    monkeypatch.setenv(progress.ENV_LEARNER, "set-by-hand")
+    monkeypatch.setenv(progress.ENV_HUB_USER, "ann.petrosyan")
+    assert progress.default_learner() == "ann.petrosyan"
+    monkeypatch.setenv(progress.ENV_HUB_USER, "")
+    assert progress.default_learner() == "set-by-hand"
+    monkeypatch.delenv(progress.ENV_LEARNER)
+    assert progress.default_learner() == "jovyan"  # no hub, no setting: the login name, as before
+
+
+def _cli(tmp_path: Path, *arguments: str, learner: str = "cli") -> subprocess.CompletedProcess:
+    env = {**os.environ, progress.ENV_DIR: str(tmp_path), progress.ENV_LEARNER: learner}
+    env.pop(progress.ENV_HUB_USER, None)
+    return subprocess.run([sys.executable, "-m", "lessons", "progress", *arguments], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_export_refuses_to_write_an_empty_file(tmp_path):
+    target = tmp_path / "empty.json"
+    done = _cli(tmp_path, "--export", str(target))
+    assert done.returncode == 1 and not target.exists()
+    assert "no answers" in done.stdout and "cli" in done.stdout
+
+
+def test_export_warns_loudly_when_answers_wait_in_a_moved_aside_file(tmp_path):
+    _damaged_store(tmp_path, learner="cli")
+    with pytest.warns(ProgressStoreWarning):
+        ProgressStore(tmp_path, learner="cli").record("02-context", "q1", "new", "wrong", 0.0)
+    target = tmp_path / "partial.json"
+    done = _cli(tmp_path, "--export", str(target))
+    assert done.returncode == 0 and target.exists()
+    assert "WARNING" in done.stderr and "--recover" in done.stderr
+    assert json.loads(target.read_text())["complete"] is False
+    recovered = _cli(tmp_path, "--recover")
+    assert recovered.returncode == 0 and "3 answer(s) merged back" in recovered.stdout, recovered.stdout
+    again = _cli(tmp_path, "--export", str(target))
+    assert again.returncode == 0 and "WARNING" not in again.stderr
+    assert json.loads(target.read_text())["complete"] is True

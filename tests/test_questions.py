@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -176,6 +177,39 @@ def test_matching_roles_and_text_names_come_from_content(small):
     assert {"Nikol Pashinian", "Pashinyan", "Pashinian"} <= set(text.accepted)
     numeric = small.extra["question"]["q_numeric"]
     assert (numeric.value, numeric.unit) == (2000.0, "peacekeepers")
+
+
+def test_matching_clues_replace_the_role_text_everywhere_it_is_shown():
+    data = small_questions()
+    data[8]["clues"] = {"putin": "Said yes once asked", "pashinian": "Asked for it"}
+    matching = small_course(question_data=data).extra["question"]["q_matching"]
+    assert dict(matching.roles) == data[8]["clues"]
+    assert matching.solution == "Vladimir Putin \u2192 Said yes once asked | Nikol Pashinian \u2192 Asked for it"
+    assert {choice.label for choice in questions.choices(matching)} == set(data[8]["clues"].values())
+    assert grade(matching, {"putin": "pashinian", "pashinian": "putin"}).outcome == "wrong"
+    assert grade(matching, {"putin": "said yes once asked", "pashinian": "Asked for it"}).outcome == "correct"
+
+
+@pytest.mark.parametrize("clues, message", [
+    ({"putin": "Said yes"}, "give a clue for every id in `match` and no other; missing: pashinian"),
+    ({"putin": "Said yes", "pashinian": "Asked", "peskov": "Spoke"},
+     "give a clue for every id in `match` and no other; not in `match`: peskov"),
+    ({"putin": "Said yes", "pashinian": "said YES!"}, "'putin' and 'pashinian' have the same clue, so the match is "
+                                                      "ambiguous"),
+])
+def test_problem_matching_clues(clues, message):
+    data = small_questions()
+    data[8]["clues"] = clues
+    assert Problem(QUIZ_FILE, "q_matching", "clues", message) in problems_of(question_data=data)
+
+
+def test_ordering_labels_use_short_titles_where_the_content_gives_them():
+    sources, actors, places, events, *_ = _small_content()
+    events = dict(events, talks=dataclasses.replace(events["talks"], short_title="Talks"))
+    question = small_course(events=events).extra["question"]["q_ordering"]
+    assert question.label("talks") == "Talks"
+    assert question.label("war") == events["war"].title
+    assert "2. Talks (8 May 2024)" in question.solution  # the solution names them as the learner saw them
 
 
 def test_objective_evidence_is_its_questions_evidence(small):
@@ -418,8 +452,9 @@ def test_real_ordering_and_matching_keys_are_derived(real):
             assert sorted(question.events) == sorted(question.key)
             assert all(a.date.end < b.date.start for a, b in zip(events, events[1:]))
         if question.type == "matching":
+            clues = dict(question.clues)
             for left, role in question.roles:
-                assert role == real.get(left).role
+                assert role == clues.get(left, real.get(left).role)
 
 
 def test_real_wrong_options_that_are_misconceptions_are_only_options(real):

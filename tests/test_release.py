@@ -13,7 +13,7 @@ import pytest
 
 from lessons.checks import EXERCISES, checks_for
 from lessons.cli import release
-from lessons.cli.release import BEGIN, END, ReleaseError, stub_for, strip_solutions
+from lessons.release import BEGIN, END, ReleaseError, stub_for, strip_solutions
 
 
 def test_committed_student_versions_match_their_solutions(repo, tmp_path):
@@ -140,3 +140,86 @@ def test_command_line_errors_are_sentences(tmp_path):
                              str(tmp_path / "out")], capture_output=True, text=True)
     assert result.returncode == 1 and "cannot read it as a notebook" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+# ------------------------------------------------------------------------------------------------ the learner copy
+
+def _all_text(folder):
+    return {str(p.relative_to(folder)): p.read_text(encoding="utf-8") for p in folder.rglob("*") if p.is_file()}
+
+
+def test_learner_copy_has_lessons_and_student_exercises_but_no_solutions(repo, tmp_path):
+    from lessons.learner_copy import write_copy
+
+    write_copy(tmp_path / "copy")
+    files = _all_text(tmp_path / "copy")
+    lessons = sorted(p.name for p in (repo / "notebooks").glob("[0-9][0-9]*.ipynb"))
+    assert sorted(n.split("/")[1] for n in files if n.startswith("notebooks/")) == lessons
+    assert sorted(n.split("/")[1] for n in files if n.startswith("exercises/")) == \
+        sorted(p.name for p in (repo / "exercises").glob("[0-9][0-9]-*.ipynb"))
+    assert not any("solutions" in name or "INSTRUCTOR" in name for name in files)
+    assert not any(BEGIN in text or END in text for text in files.values())
+    for name in files:
+        if name.startswith("exercises/"):  # the committed student versions, exactly (they are clean already)
+            assert json.loads(files[name]) == json.loads((repo / name).read_text(encoding="utf-8"))
+
+
+def test_learner_copy_drops_cells_tagged_instructor(repo, tmp_path):
+    from lessons.learner_copy import write_copy
+
+    fake = tmp_path / "repo"
+    shutil.copytree(repo / "exercises", fake / "exercises")
+    (fake / "notebooks").mkdir()
+    notebook = json.loads((repo / "notebooks" / "00-start-here.ipynb").read_text(encoding="utf-8"))
+    notebook["cells"].insert(1, {"cell_type": "markdown", "id": "teacher", "metadata": {"tags": ["instructor"]},
+                                 "source": "Instructor note: the answer is Shirak."})
+    (fake / "notebooks" / "00-start-here.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    (fake / "notebooks" / "INSTRUCTOR-GUIDE.md").write_text("for teachers", encoding="utf-8")
+    write_copy(tmp_path / "copy", fake)
+    files = _all_text(tmp_path / "copy")
+    assert "answer is Shirak" not in files["notebooks/00-start-here.ipynb"]
+    assert len(json.loads(files["notebooks/00-start-here.ipynb"])["cells"]) == len(notebook["cells"]) - 1
+    assert "notebooks/INSTRUCTOR-GUIDE.md" not in files
+
+
+def test_learner_copy_never_overwrites_a_folder_it_did_not_write(tmp_path):
+    from lessons.learner_copy import write_copy
+
+    (tmp_path / "mine.txt").write_text("keep me")
+    with pytest.raises(ReleaseError, match="not a learner copy"):
+        write_copy(tmp_path)
+    assert (tmp_path / "mine.txt").read_text() == "keep me"
+    write_copy(tmp_path / "copy")
+    write_copy(tmp_path / "copy")  # a learner copy is rewritten in place
+
+
+def test_learner_branch_holds_exactly_the_learner_copy(repo, tmp_path):
+    """Committed with plumbing into a clone: its work tree and index are untouched, a second run adds nothing."""
+    from lessons.learner_copy import commit_branch
+
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--no-hardlinks", str(repo), str(clone)], check=True)
+    status_before = subprocess.run(["git", "-C", str(clone), "status", "--porcelain"], capture_output=True,
+                                   text=True).stdout
+    commit, made = commit_branch("learners", repo=clone)
+    assert made
+    files = subprocess.run(["git", "-C", str(clone), "ls-tree", "-r", "--name-only", "learners"],
+                           capture_output=True, text=True, check=True).stdout.split()
+    assert "notebooks/00-start-here.ipynb" in files and "exercises/01-find-the-provinces.ipynb" in files
+    assert not [f for f in files if "solutions" in f or "INSTRUCTOR" in f or f.startswith(("lessons/", "tests/"))]
+    assert subprocess.run(["git", "-C", str(clone), "status", "--porcelain"], capture_output=True,
+                          text=True).stdout == status_before
+    assert commit_branch("learners", repo=clone) == (commit, False)
+
+
+def test_release_prints_the_nbgitpuller_link(repo):
+    command = [sys.executable, "-m", "lessons", "release", "--hub", "https://hub.example.org/",
+               "--repository", "https://git.example.org/course/armenia-course.git"]
+    done = subprocess.run(command, cwd=repo, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.strip().splitlines()[-1] == (
+        "https://hub.example.org/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgit.example.org%2Fcourse"
+        "%2Farmenia-course.git&branch=learners&targetpath=armenia-course&urlpath=lab%2Ftree%2F"
+        "armenia-course%2Fnotebooks%2F00-start-here.ipynb")
+    half = subprocess.run(command[:-2], cwd=repo, capture_output=True, text=True, timeout=300)
+    assert half.returncode == 1 and "needs both" in half.stdout

@@ -416,3 +416,17 @@ def test_stamped_text_draws_the_same_pixels_as_agg(mini):
     ink = np.count_nonzero(reference[..., :3].min(axis=2) < 128)
     differing = np.count_nonzero(np.abs(stamped - reference).max(axis=2) > 16)
     assert ink > 1000 and differing <= ink // 1000, (differing, ink)
+
+
+def test_detail_panel_labels_events_with_short_titles_and_keeps_the_text_alternative(course):
+    from lessons.timeline_view import timeline_figure
+
+    figure = timeline_figure(course)
+    labels = {t.get_gid(): t.get_text() for t in artists_with_prefix(figure, "label:")}
+    detail = {gid: text for gid, text in labels.items() if gid.endswith(":detail")}
+    overview = {gid: text for gid, text in labels.items() if gid.endswith(":overview")}
+    assert detail and overview
+    talks = next(text for gid, text in detail.items() if gid.startswith("label:talks_2024_05_08:"))
+    assert talks.endswith(course.events["talks_2024_05_08"].short_title)
+    assert all(text.rstrip("*").isdigit() for text in overview.values())  # years scale: numbers only
+    assert course.events["talks_2024_05_08"].title in alt_text(figure)  # the full title stays in the alt text

@@ -19,6 +19,8 @@ FIGURES = {
     "browser": ("browser", "click_to_feedback", "Check click to feedback in JupyterLab/Chromium vs a bare quiz"),
     "grading": ("processes", "grading", "grading 30 submissions vs 30 x the one-notebook validation floor"),
     "memory": ("kernels", "memory", "peak kernel memory after the longest lesson"),
+    "class": ("classroom", "class_start", "N learners on a real JupyterHub to lesson 00's first quiz vs N bare "
+                                          "kernels"),
 }
 
 

@@ -17,6 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 ISOLATED = {
     "LESSONS_PROGRESS_DIR": "progress",
     "LESSONS_CACHE_DIR": "content-cache",
+    "LESSONS_SHARED_CACHE_DIR": "shared-content-cache",  # empty: never a cache built into the installed environment
     "MPLCONFIGDIR": "matplotlib",
     "IPYTHONDIR": "ipython",
     "JUPYTER_RUNTIME_DIR": "jupyter/runtime",
@@ -35,6 +36,7 @@ class Settings:
     runs: int | None = None  # repetitions of a whole measurement (a pytest run, a fresh kernel, ...)
     samples: int | None = None  # clicks or redraws timed per run, for the latency figures
     quick: bool = False  # a smoke run: one run, few samples, a few notebooks
+    learners: int = 20  # learners on the hub for the class figure
 
     def runs_for(self, default: int) -> int:
         if self.runs:

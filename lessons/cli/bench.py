@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-FIGURE_NAMES = ("validation", "kernel", "quiz", "redraws", "browser", "grading", "memory")  # see lessons.bench.runner
+FIGURE_NAMES = ("validation", "kernel", "quiz", "redraws", "browser", "grading", "memory", "class")  # see lessons.bench.runner
 
 
 def _positive(text: str) -> int:
@@ -27,6 +27,8 @@ def add_arguments(parser) -> None:
                              "30 redraws, 20 browser clicks)")
     parser.add_argument("--quick", action="store_true",
                         help="a smoke run: one run each, 10 samples, 3 notebooks and 3 submissions")
+    parser.add_argument("--learners", type=_positive, default=20, metavar="N",
+                        help="learners on the hub for the class figure (default: 20)")
     parser.add_argument("--only", nargs="+", metavar="NAME", choices=FIGURE_NAMES,
                         help="measure only these figures: " + ", ".join(FIGURE_NAMES))
     parser.add_argument("--out", type=Path, default=Path("bench-results/latest.json"), metavar="FILE.json",
@@ -39,7 +41,7 @@ def run(args) -> int:
     from ..bench.runner import run_benchmark
     from ..bench.session import Settings
 
-    settings = Settings(runs=args.runs, samples=args.samples, quick=args.quick)
+    settings = Settings(runs=args.runs, samples=args.samples, quick=args.quick, learners=args.learners)
     load = core.load_average()
     facts = core.machine()
     print(f"Benchmark on {facts['nproc']} CPU(s), {facts['cpu']}; load average {load}.", flush=True)

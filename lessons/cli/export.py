@@ -1,4 +1,7 @@
-"""`python -m lessons export OUTDIR`: run every lesson in a fresh kernel and write an offline static website."""
+"""`python -m lessons export OUTDIR`: run every lesson in a fresh kernel and write an offline static website.
+
+`--worksheet` writes printable worksheets instead: every question without its answer, with room to write, and no
+code. Both forms leave out cells tagged `instructor`."""
 from __future__ import annotations
 
 import os
@@ -13,6 +16,7 @@ STYLESHEET = "lessons.css"
 INDEX = "index.html"
 CELL_TIMEOUT_SECONDS = 300
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+INSTRUCTOR_TAG = "instructor"  # cells with this tag are for the teacher: no learner-facing output shows them
 
 # Plain, high-contrast styles: no web fonts, no scripts, nothing fetched from outside OUTDIR.
 CSS = """\
@@ -45,6 +49,8 @@ details { margin: .4em 0 1em; padding: .3em .6em; border: 1px solid #8c8c8c; bor
 summary { cursor: pointer; font-weight: 600; color: #0b4f8a; }
 blockquote { margin: .3em 0 .3em 1em; padding-left: .6em; border-left: 3px solid #8c8c8c; }
 .lessons-toc li { margin: .3em 0; }
+.lessons-answer-space { border-bottom: 1px solid #8c8c8c; min-height: 4em; margin: .3em 0 1em; }
+@media print { body > nav, .skip-link { display: none; } a { color: inherit; } }
 """
 
 PAGE = """\
@@ -79,6 +85,8 @@ def add_arguments(parser) -> None:
                         help="folder of NN-slug.ipynb lessons (default: the course's notebooks/)")
     parser.add_argument("--timeout", type=int, default=CELL_TIMEOUT_SECONDS,
                         help=f"seconds one cell may run (default {CELL_TIMEOUT_SECONDS})")
+    parser.add_argument("--worksheet", action="store_true",
+                        help="printable worksheets: the questions without answers, and no code")
 
 
 def run(args) -> int:
@@ -92,23 +100,33 @@ def run(args) -> int:
     folder = Path(args.notebooks) if args.notebooks else REPO_DIR / "notebooks"
     started = time.monotonic()
     try:
-        export_site(lessons, folder, Path(args.outdir), timeout=args.timeout)
+        export_site(lessons, folder, Path(args.outdir), timeout=args.timeout, worksheet=args.worksheet)
     except ExportError as error:
         print(f"Export failed: {error}", file=sys.stderr)
         return 1
     except OSError as error:
         print(f"Export failed: cannot write the site ({error}).", file=sys.stderr)
         return 1
-    print(f"Exported {len(lessons)} lessons to {args.outdir}/{INDEX} in {time.monotonic() - started:.0f} s.",
+    kind = "worksheets" if args.worksheet else "lessons"
+    print(f"Exported {len(lessons)} {kind} to {args.outdir}/{INDEX} in {time.monotonic() - started:.0f} s.",
           file=sys.stderr)
     return 0
 
 
-def kernel_environment(progress_dir: str) -> dict[str, str]:
+def kernel_environment(progress_dir: str, worksheet: bool = False) -> dict[str, str]:
     """The environment of each lesson's kernel: static views, and a throwaway progress store."""
-    env = {key: value for key, value in os.environ.items() if key != "MPLBACKEND"}
+    env = {key: value for key, value in os.environ.items() if key not in ("MPLBACKEND", "LESSONS_WORKSHEET")}
     env.update(LESSONS_STATIC="1", LESSONS_PROGRESS_DIR=progress_dir, PYDEVD_DISABLE_FILE_VALIDATION="1")
+    if worksheet:
+        env["LESSONS_WORKSHEET"] = "1"
     return env
+
+
+def learner_cells(notebook):
+    """The notebook without its instructor-only cells (tag `instructor`)."""
+    notebook.cells = [cell for cell in notebook.cells
+                      if INSTRUCTOR_TAG not in cell.get("metadata", {}).get("tags", ())]
+    return notebook
 
 
 def _error_sentence(notebook, error: Exception) -> str:
@@ -137,7 +155,7 @@ def execute(path: Path, env: dict[str, str], timeout: int, kernel_log: Path):
     import nbformat
     from nbclient import NotebookClient
 
-    notebook = nbformat.read(path, as_version=4)
+    notebook = learner_cells(nbformat.read(path, as_version=4))
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", store_widget_state=False,
                             resources={"metadata": {"path": str(path.parent)}})
     with kernel_log.open("ab") as log:  # the kernel's own messages go to a log, not between the progress lines
@@ -157,12 +175,15 @@ def execute(path: Path, env: dict[str, str], timeout: int, kernel_log: Path):
     return notebook
 
 
-def convert(notebook) -> str:
-    """The notebook as HTML body content only (nbconvert's basic template: no scripts, no CDN)."""
+def convert(notebook, worksheet: bool = False) -> str:
+    """The notebook as HTML body content only (nbconvert's basic template: no scripts, no CDN).
+
+    A worksheet leaves out the code: a printed page needs the questions and the material, not the calls.
+    """
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name="basic", exclude_input_prompt=True, exclude_output_prompt=True,
-                            embed_images=True)
+                            exclude_input=worksheet, embed_images=True)
     body, _resources = exporter.from_notebook_node(notebook)
     return body
 
@@ -183,16 +204,21 @@ def page(title: str, body: str, site: str, nav: list[tuple[str, str]], footer: s
                        footer=escape(footer))
 
 
-def index_body(lessons, pages: dict[str, str], headline: str, outlet: str) -> str:
+def index_body(lessons, pages: dict[str, str], headline: str, outlet: str, worksheet: bool = False) -> str:
     items = "".join(f'<li><a href="{escape(pages[entry.file])}">{escape(entry.title)}</a></li>' for entry in lessons)
-    return (f"<h1>Lessons</h1><p>A course on the {escape(outlet)} article \u201c{escape(headline)}\u201d.</p>"
-            "<p>This is a static copy: each lesson shows its questions with the answers behind "
-            "\u201cShow answer\u201d, its figures and tables. To answer the quizzes and keep your progress, open the "
-            "notebooks in JupyterLab.</p>"
+    about = ("<p>These are printable worksheets, one per lesson: the material and every question, with room to "
+             "write the answer. The answers are not on them; the teacher has them in the course's quiz data.</p>"
+             if worksheet else
+             "<p>This is a static copy: each lesson shows its questions with the answers behind "
+             "\u201cShow answer\u201d, its figures and tables. To answer the quizzes and keep your progress, open the "
+             "notebooks in JupyterLab.</p>")
+    return (f"<h1>{'Worksheets' if worksheet else 'Lessons'}</h1>"
+            f"<p>A course on the {escape(outlet)} article \u201c{escape(headline)}\u201d.</p>{about}"
             f'<ol class="lessons-toc">{items}</ol>')
 
 
-def export_site(lessons, notebooks_dir: Path, outdir: Path, timeout: int = CELL_TIMEOUT_SECONDS) -> list[Path]:
+def export_site(lessons, notebooks_dir: Path, outdir: Path, timeout: int = CELL_TIMEOUT_SECONDS,
+                worksheet: bool = False) -> list[Path]:
     """Run and convert every lesson, then write the pages, the index and the stylesheet; return the pages."""
     from ..content import ContentError, load_course
 
@@ -202,18 +228,19 @@ def export_site(lessons, notebooks_dir: Path, outdir: Path, timeout: int = CELL_
         raise ExportError(f"the course content does not validate ({len(error.problems)} problems); "
                           "run `python -m lessons check`.") from None
     site = f"Course on the {article.outlet} article \u201c{article.headline}\u201d"
-    footer = ("Static copy of the course notebooks. The quizzes, timeline, map and claims view are interactive in "
+    footer = ("Worksheet from the course notebooks; the answers are not included. " if worksheet else "") + (
+              "Static copy of the course notebooks. The quizzes, timeline, map and claims view are interactive in "
               "JupyterLab.")
     pages = {entry.file: f"{Path(entry.file).stem}.html" for entry in lessons}
     bodies = []
     with tempfile.TemporaryDirectory(prefix="lessons-export-progress-") as progress_dir:
-        env = kernel_environment(progress_dir)
+        env = kernel_environment(progress_dir, worksheet)
         for number, entry in enumerate(lessons, start=1):
             started = time.monotonic()
             progress = f"[{number}/{len(lessons)}] {entry.file}"
             try:
                 notebook = execute(notebooks_dir / entry.file, env, timeout, Path(progress_dir) / "kernel.log")
-                bodies.append(link_lessons(convert(notebook), pages))
+                bodies.append(link_lessons(convert(notebook, worksheet), pages))
             except BaseException:
                 print(f"{progress}: failed after {time.monotonic() - started:.1f} s", file=sys.stderr, flush=True)
                 raise
@@ -231,6 +258,6 @@ def export_site(lessons, notebooks_dir: Path, outdir: Path, timeout: int = CELL_
         target.write_text(page(f"{entry.title} \u2014 {site}", body, site, nav, footer), encoding="utf-8")
         written.append(target)
     first = [("Start: " + lessons[0].title, pages[lessons[0].file])] if lessons else []
-    (outdir / INDEX).write_text(page(site, index_body(lessons, pages, article.headline, article.outlet), site,
-                                     first, footer), encoding="utf-8")
+    (outdir / INDEX).write_text(page(site, index_body(lessons, pages, article.headline, article.outlet, worksheet),
+                                     site, first, footer), encoding="utf-8")
     return written

@@ -1,28 +1,15 @@
-"""`python -m lessons release`: write the student exercise notebooks from the authored solution notebooks.
-
-Each exercise is authored once, in exercises/solutions/NN-slug.ipynb, with its solutions between
-`### BEGIN SOLUTION` and `### END SOLUTION` lines. The student version, exercises/NN-slug.ipynb, has each
-such block replaced by a stub that still runs: each name the block assigns that later code uses becomes
-`None`, each such function returns None, and an indented block (a function's body) becomes `pass`, so
-the check after it reports "not attempted".
-"""
+"""`python -m lessons release`: write the student exercise notebooks from exercises/solutions, or (--learner-copy)
+the whole learner-facing course to publish for a class, with its nbgitpuller link. Logic: lessons.release and
+lessons.learner_copy."""
 from __future__ import annotations
 
-import ast
-import re
-import textwrap
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-SOLUTIONS_DIR = REPO / "exercises" / "solutions"
-STUDENT_DIR = REPO / "exercises"
-BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-STUB_MARK = "# YOUR CODE HERE"
-KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
+from ..release import (BEGIN, END, SOLUTIONS_DIR, STUDENT_DIR, STUB_MARK, ReleaseError, release, strip_solutions,
+                       stub_for, student_version)
 
-
-class ReleaseError(Exception):
-    """A solution notebook that cannot be turned into a student version; the message says where and why."""
+__all__ = ["BEGIN", "END", "STUB_MARK", "ReleaseError", "add_arguments", "release", "run", "strip_solutions",
+           "stub_for", "student_version"]
 
 
 def add_arguments(parser) -> None:
@@ -32,151 +19,15 @@ def add_arguments(parser) -> None:
                         help="folder to write the student versions to (default: exercises)")
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if a student version differs from what release would write")
-
-
-def _function_stub(node: ast.FunctionDef) -> str:
-    lines = [f"@{ast.unparse(d)}" for d in node.decorator_list]
-    returns = f" -> {ast.unparse(node.returns)}" if node.returns else ""
-    lines.append(f"def {node.name}({ast.unparse(node.args)}){returns}:")
-    docstring = ast.get_docstring(node, clean=False)
-    if docstring is not None:
-        lines.append(f'    """{docstring}"""')
-    lines += [f"    {STUB_MARK}", "    return None"]
-    return "\n".join(lines)
-
-
-def stub_for(block: str, where: str, used_later: set[str] | None = None) -> list[str]:
-    """Stub lines for one solution block: the names it assigns set to None, its functions returning None.
-
-    With `used_later`, only names that later code uses are stubbed, so scratch variables stay hidden.
-    """
-    try:
-        tree = ast.parse(textwrap.dedent(block))
-    except SyntaxError as exc:
-        raise ReleaseError(f"{where}: the solution does not parse (line {exc.lineno}: {exc.msg})") from None
-    stubs: list[str] = []
-    seen: set[str] = set()
-
-    def wanted(name: str) -> bool:
-        return used_later is None or name in used_later
-
-    def visit(statements) -> None:
-        for node in statements:
-            if isinstance(node, ast.FunctionDef) and node.name not in seen and wanted(node.name):
-                seen.add(node.name)
-                stubs.append(_function_stub(node))
-            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
-                for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
-                    elements = target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]
-                    names = [e.id for e in elements
-                             if isinstance(e, ast.Name) and e.id not in seen and wanted(e.id)]
-                    if names:
-                        seen.update(names)
-                        stubs.append(f"{', '.join(names)} = {', '.join(['None'] * len(names))}  {STUB_MARK}")
-            elif isinstance(node, (ast.If, ast.Try, ast.With)):  # not loops: their names are scratch work
-                for body in (node.body, getattr(node, "orelse", []), getattr(node, "finalbody", [])):
-                    visit(body)
-
-    visit(tree.body)
-    return "\n".join(stubs).split("\n") if stubs else []
-
-
-def _words(code: str) -> set[str]:
-    """The names `code` uses, leaving out attribute names, comments and plain strings (not f-strings)."""
-    import io
-    import tokenize
-
-    names, previous = set(), ""
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(code).readline):
-            if token.type == tokenize.NAME and previous != ".":
-                names.add(token.string)
-            elif token.type == tokenize.STRING and re.match(r"(?i)r?fr?['\"]", token.string):
-                names.update(re.findall(r"(?<![\w.])[A-Za-z_]\w*", token.string))
-            if token.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT):
-                previous = token.string
-    except (tokenize.TokenError, IndentationError, SyntaxError):  # e.g. IPython magics: be generous
-        return set(re.findall(r"[A-Za-z_]\w*", code))
-    return names
-
-
-def strip_solutions(source: str, where: str, later_code: str = "") -> str:
-    """Replace each BEGIN/END SOLUTION block of a code cell's source with its stub, at the block's indent.
-
-    `later_code` is the code of the cells after this one: a block's names are stubbed only if the rest of
-    this cell or a later cell uses them.
-    """
-    out: list[str] = []
-    block: list[str] | None = None
-    indent = ""
-    lines = source.split("\n")
-    for number, line in enumerate(lines, start=1):
-        marker = line.strip()
-        if marker.startswith(BEGIN):
-            if block is not None:
-                raise ReleaseError(f"{where}, line {number}: BEGIN SOLUTION again before END SOLUTION")
-            block, indent = [], line[: len(line) - len(line.lstrip())]
-        elif marker.startswith(END):
-            if block is None:
-                raise ReleaseError(f"{where}, line {number}: END SOLUTION without BEGIN SOLUTION")
-            if indent:  # inside a function body (or another block): the learner writes the body
-                stubs = [f"pass  {STUB_MARK}"]
-            else:
-                used_later = _words("\n".join(lines[number:]) + "\n" + later_code)
-                stubs = stub_for("\n".join(block), where, used_later) or [STUB_MARK]
-            out += [indent + stub for stub in stubs]
-            block = None
-        elif block is not None:
-            block.append(line)
-        else:
-            out.append(line)
-    if block is not None:
-        raise ReleaseError(f"{where}: BEGIN SOLUTION without END SOLUTION")
-    return "\n".join(out)
-
-
-def student_version(notebook, name: str):
-    """A clean student notebook: solutions stubbed, no outputs, metadata reduced to the kernel."""
-    import nbformat
-
-    student = nbformat.v4.new_notebook()
-    student.nbformat, student.nbformat_minor = notebook.nbformat, notebook.nbformat_minor
-    student.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
-    code_after = [""] * len(notebook.cells)  # the code of every later cell, per cell
-    for index in range(len(notebook.cells) - 2, -1, -1):
-        following = notebook.cells[index + 1]
-        code_after[index] = (following.source if following.cell_type == "code" else "") + "\n" + code_after[index + 1]
-    for index, cell in enumerate(notebook.cells, start=1):
-        where = f"{name}, cell {index}"
-        source = cell.source
-        if cell.cell_type == "code":
-            has_markers = BEGIN in source or END in source
-            new = nbformat.v4.new_code_cell(strip_solutions(source, where, code_after[index - 1]) if has_markers
-                                            else source)
-        elif BEGIN in source or END in source:
-            raise ReleaseError(f"{where}: solution markers work only in code cells")
-        elif cell.cell_type == "markdown":
-            new = nbformat.v4.new_markdown_cell(source)
-        else:
-            new = nbformat.v4.new_raw_cell(source)
-        if "id" in cell:
-            new.id = cell.id  # keep the author's cell ids, so a release is repeatable byte for byte
-        student.cells.append(new)
-    return student
-
-
-def release(solutions: Path, out: Path) -> dict[Path, str]:
-    """Student notebook path -> its text, for every NN-slug.ipynb in `solutions`."""
-    import nbformat
-
-    written = {}
-    for path in sorted(solutions.glob("[0-9][0-9]-*.ipynb")):
-        try:
-            notebook = nbformat.read(path, as_version=4)
-        except Exception as exc:
-            raise ReleaseError(f"{path.name}: cannot read it as a notebook ({type(exc).__name__}: {exc})") from None
-        written[out / path.name] = nbformat.writes(student_version(notebook, path.name)) + "\n"
-    return written
+    copy = parser.add_argument_group("a learner copy for a class (no solutions, no instructor material)")
+    copy.add_argument("--learner-copy", metavar="DIR", type=Path,
+                      help="write the learner-facing course (lessons and student exercises) to DIR")
+    copy.add_argument("--branch", metavar="NAME",
+                      help="commit the learner copy as branch NAME of this repository (work tree untouched); "
+                           "push it, then give learners the nbgitpuller link")
+    copy.add_argument("--hub", metavar="URL", help="print the nbgitpuller link for this hub (e.g. https://hub.example.org)")
+    copy.add_argument("--repository", metavar="URL",
+                      help="the public URL of the repository the branch is pushed to (for the link)")
 
 
 def _shown(path: Path) -> str:
@@ -187,6 +38,8 @@ def _shown(path: Path) -> str:
 
 
 def run(args) -> int:
+    if any(getattr(args, name, None) for name in ("learner_copy", "branch", "hub", "repository")):
+        return _learner_copy(args)
     if not args.solutions.is_dir():
         print(f"No solutions folder at {_shown(args.solutions)}; pass --solutions DIR.")
         return 1
@@ -213,4 +66,31 @@ def run(args) -> int:
     if stale:
         print(f"{len(stale)} student notebook(s) differ from their solutions; run `python -m lessons release`.")
         return 1
+    return 0
+
+
+def _learner_copy(args) -> int:
+    from ..learner_copy import DEFAULT_BRANCH, commit_branch, nbgitpuller_link, write_copy
+
+    if bool(args.hub) != bool(args.repository):
+        print("The nbgitpuller link needs both --hub URL and --repository URL.")
+        return 1
+    if not (args.learner_copy or args.branch or args.hub):
+        print("Pass --learner-copy DIR or --branch NAME.")
+        return 1
+    try:
+        if args.learner_copy:
+            files = write_copy(args.learner_copy)
+            print(f"Wrote the learner copy ({len(files) - 1} files) to {_shown(args.learner_copy)}.")
+        if args.branch:
+            commit, made = commit_branch(args.branch)
+            state = "committed as" if made else "already the tip of"
+            print(f"Learner copy {state} branch {args.branch} ({commit[:12]}); publish it with "
+                  f"`git push <remote> {args.branch}`.")
+    except ReleaseError as error:
+        print(f"FAILED: {error}")
+        return 1
+    if args.hub:
+        print("nbgitpuller link (each learner gets their own copy in their home; later pulls keep their edits):")
+        print(nbgitpuller_link(args.hub, args.repository, args.branch or DEFAULT_BRANCH))
     return 0

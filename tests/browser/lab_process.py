@@ -5,7 +5,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -94,34 +93,15 @@ class LabServer:
 
     def stop(self, timeout: float = 20) -> list[str]:
         """Shut kernels down, stop the server; return descriptions of processes that had to be killed."""
-        import psutil  # ships with ipykernel, which every Jupyter kernel here needs
+        from lessons.bench.process_tree import stop_tree
 
-        try:
-            parent = psutil.Process(self.process.pid)
-            children = parent.children(recursive=True)
-        except psutil.NoSuchProcess:
-            children = []
-        if self.process.poll() is None:
+        def shutdown_kernels() -> None:
             try:
                 self.shutdown_kernels()
             except (OSError, urllib.error.URLError):
-                pass  # a server that stopped answering is killed below
-            self.process.send_signal(signal.SIGTERM)  # Jupyter stops its kernels on SIGTERM too
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=timeout)
-        # Kernels run in their own sessions (process groups), so check them one by one.
-        _, alive = psutil.wait_procs(children, timeout=5)
-        killed = []
-        for proc in alive:
-            try:
-                killed.append(f"{proc.pid} {' '.join(proc.cmdline())}")
-                proc.kill()
-            except psutil.NoSuchProcess:
-                pass
-        return killed
+                pass  # a server that stopped answering is killed all the same
+
+        return stop_tree(self.process, shutdown_kernels, timeout)
 
 
 def lab_command(port: int, token: str, root: Path) -> list[str]:

@@ -26,7 +26,7 @@ PAGES = ["index.html"] + [f"{Path(entry.file).stem}.html" for entry in LESSONS]
 PROGRESS_LINE = re.compile(r"^\[(\d+)/(\d+)\] (\d\d-[a-z0-9-]+\.ipynb): (\d+\.\d) s$")
 NBCONVERT_DEFAULT_ALT = "No description has been provided for this image"
 # Calls in a lesson's code that show a figure; each must become an <img> with alt text in the page.
-FIGURE_CALLS = re.compile(r"\b(timeline|timeline_figure|course_map|map_figure|claims_view|relationship_figure)\(")
+FIGURE_CALLS = re.compile(r"\b(timeline|timeline_figure|course_map|map_figure|regional_map|claims_view|relationship_figure)\(")
 
 
 def export_env(progress_dir: Path) -> dict[str, str]:
@@ -131,7 +131,7 @@ def context(browser):
 def test_page_offline_complete_and_accessible(context, exported, course, name):
     """Each page loads with no request outside OUTDIR, shows its lesson's questions and figures, and axe finds no
     serious or critical violation."""
-    from lessons.questions import questions_of
+    from lessons.questions import checkpoint_questions, checkpoints_of, closing_questions, questions_of
 
     page = context.new_page()
     requests: list[str] = []
@@ -154,6 +154,9 @@ def test_page_offline_complete_and_accessible(context, exported, course, name):
             assert not missing, f"{name} lacks the prompts of {missing}"
             reveals = page.locator("details:has(> summary:text-is('Show answer'))")
             assert reveals.count() == len(questions)
+            # Page order: the checkpoints along the way, then the closing quiz.
+            shown = [q for number in checkpoints_of(course, lesson) for q in checkpoint_questions(course, lesson, number)]
+            questions = shown + closing_questions(course, lesson)
             first = reveals.first
             assert not first.locator(".lessons-explanation").is_visible()
             first.locator("summary").focus()

@@ -548,3 +548,45 @@ def test_readme_screenshots(lab_page, lab_server, course, tmp_path):
         png = target / f"{name}.png"
         assert png.is_file() and png.stat().st_size > 10_000, f"{png} is missing or nearly empty"
         assert png_size(png) == (SCREENSHOT_VIEWPORT["width"], SCREENSHOT_VIEWPORT["height"]), png_size(png)
+
+
+def test_checkpoints_transfer_task_and_regional_map_in_lab(lab_page, lab_server, course):
+    """A checkpoint inside lesson 02 and the transfer task of lesson 09, answered wrongly then rightly in JupyterLab,
+    each with its heading and score; the regional map shows as an image with its alt text and caption."""
+    from lessons.questions import checkpoint_questions, topic_of
+    from lessons.quiz_widgets import OUTCOME_SIGNS, checkpoint_heading
+    from lessons.regional import regional_map_figure
+
+    learner = fresh_learner()
+    stops = [("02-context", 1), ("09-review", 1)]
+    sources = [f"from lessons import checkpoint\ncheckpoint({topic_of(lesson)!r}, {number}, learner={learner!r})"
+               for lesson, number in stops]
+    sources.append("from lessons import regional_map\nregional_map()")
+    path = write_notebook(lab_server.root, "checkpoints.ipynb", sources)
+    open_notebook(lab_page, lab_server, path)
+    run = run_all(lab_page, path)
+    assert not run.problems(), run.summary()
+
+    wrong_words, right_words = " ".join(OUTCOME_SIGNS["wrong"]), " ".join(OUTCOME_SIGNS["correct"])
+    for index, (lesson, number) in enumerate(stops):
+        questions = checkpoint_questions(course, lesson, number)
+        cell = cell_node(lab_page, path, index)
+        wait_for_text(cell.locator(".lessons-quiz-heading"), checkpoint_heading(lesson, number), f"{lesson} heading")
+        boxes = cell.locator(".lessons-question")
+        assert boxes.count() == len(questions), f"{lesson}: {boxes.count()} boxes for {len(questions)} questions"
+        for position, question in enumerate(questions):
+            box = boxes.nth(position)
+            wait_for_text(box, question.prompt, f"{question.id} prompt")
+            answer_and_check(lab_page, box, question, wrong_answer(question), wrong_words, 1)
+            feedback = answer_and_check(lab_page, box, question, right_answer(question), right_words, 2)
+            assert squash(question.explanation) in feedback, f"{question.id}: no explanation in {feedback!r}"
+        total = len(questions)
+        wait_for_text(cell.locator(".lessons-score"), f"Score: {total} of {total} (100%)", f"{lesson} score")
+
+    image = cell_node(lab_page, path, len(stops)).locator("figure img")
+    image.wait_for(timeout=WAIT_MS)
+    expected = regional_map_figure(course).lessons_alt_text
+    assert squash(image.get_attribute("alt")) == squash(expected)
+    assert image.evaluate("img => img.naturalWidth") > 0, "the regional map image did not load"
+    caption = squash(cell_node(lab_page, path, len(stops)).locator("figcaption").inner_text())
+    assert "Lachin corridor is not in the data" in caption
