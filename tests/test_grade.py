@@ -207,3 +207,17 @@ def test_summary_totals_per_submission():
     assert "a.ipynb" in text and "1/2" in text and "1 correct, 1 wrong" in text
     assert "b.ipynb" in text and "0/1" in text and "1 error" in text
     assert "1/3 points in all" in text
+
+
+def test_without_a_working_sandbox_the_grader_stops_and_says_how_to_opt_out(tmp_path, capsys, monkeypatch):
+    import types
+
+    fake = types.ModuleType("lessons.grading.sandbox")
+    fake.sandbox_problem = lambda: "user namespaces are disabled in this kernel"
+    monkeypatch.setitem(sys.modules, "lessons.grading.sandbox", fake)
+    path = tmp_path / "01-find-the-provinces.ipynb"
+    path.write_text("{}", encoding="utf-8")
+    assert grade.run(_args([path], no_sandbox=False, csv=tmp_path / "r.csv")) == 3
+    out = capsys.readouterr().out
+    assert "user namespaces are disabled" in out and "--no-sandbox" in out
+    assert not (tmp_path / "r.csv").exists()
