@@ -417,11 +417,6 @@ def _cache_file() -> Path | None:
     return Path(folder) / course_cache.file_name() if folder else None
 
 
-def cache_file_name() -> str:
-    """The cache file's name in a cache folder (the grader's prebuilt cache uses it)."""
-    return course_cache.file_name()
-
-
 def _inputs_digest(data: Path, seeds: Path) -> str | None:
     """A digest of every file a load reads and of the package code that checks it; None if one is unreadable."""
     digest = hashlib.sha256(sys.version.encode())

@@ -54,7 +54,7 @@ def test_the_run_finishes_and_reports_every_submission(graded):
     result = graded["result"]
     assert result.returncode == 0, result.stdout + result.stderr
     progress = [line for line in result.stderr.splitlines() if line.startswith("[")]
-    assert len(progress) == len(graded["before"])
+    assert len(progress) == len(graded["before"]), result.stderr[-4000:]
     for path in graded["before"]:
         assert str(path) in result.stdout  # the summary has a line per submission
     assert "points in all" in result.stdout
@@ -64,7 +64,7 @@ def test_the_csv_has_the_promised_columns_and_a_row_per_expected_check(graded):
     with graded["report"].open(newline="", encoding="utf-8") as handle:
         assert tuple(next(csv.reader(handle))) == report.COLUMNS
     for path in graded["before"]:
-        exercise = grade.exercises_of(path)[0]
+        exercise = judge.exercises_of(path)[0]
         assert set(_rows_of(graded, path)) == {c.name for c in checks_for(exercise)}, path.name
     assert {row["outcome"] for row in graded["rows"]} <= {CORRECT, WRONG, NOT_ATTEMPTED, ERROR}
 

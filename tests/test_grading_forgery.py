@@ -76,6 +76,11 @@ def attacks() -> dict[str, nbformat.NotebookNode]:
                                    "for name in list(judges.JUDGES):\n"
                                    "    judges.JUDGES[name] = judges.Rule(lambda course: None, lambda a, k: 'ok')",
                                    *CALLS),
+        "patched-registry": _notebook(SETUP, "import dataclasses\nimport lessons.checks.registry as registry\n"
+                                      "for name, spec in list(registry.REGISTRY.items()):\n"
+                                      "    registry.REGISTRY[name] = dataclasses.replace(spec, points=5)\n"
+                                      "registry.checks_for = lambda exercise: []",
+                                      *CALLS),
         "key-read": _notebook(SETUP, "from lessons.checks import answer_key\n"
                               "provinces = [course.places[i].name for i in answer_key('provinces')]\n"
                               "borders = [course.places[i].name for i in answer_key('staying_borders')]",

@@ -40,7 +40,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from .. import content
+    from .. import content, course_cache
     from ..checks import EXERCISES, OUTCOMES
     from ..grading import report
     from ..grading.run import Limits, Options, course_cache_for_kernels, grade_all
@@ -69,6 +69,7 @@ def run(args) -> int:
             return 3
     # The grader validates the content itself, never from a cache a submission could have written.
     os.environ[content.CACHE_ENV] = ""
+    os.environ[course_cache.SHARED_ENV] = ""  # nor from the shared one: without the sandbox a submission can write it
     content.load_course()
     limits = Limits(args.timeout, args.wall_time, args.memory * 1024 ** 2, args.max_output)
     total = len(args.submissions)

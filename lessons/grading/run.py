@@ -62,7 +62,7 @@ def plain_environment(work_dir: Path, cache_dir: str) -> dict[str, str]:
     home.mkdir(exist_ok=True)
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
            "HOME": str(home), "TMPDIR": str(work_dir), "PYTHONDONTWRITEBYTECODE": "1", "LESSONS_GRADING": "1",
-           "LESSONS_CACHE_DIR": cache_dir, "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(home)}
+           "LESSONS_CACHE_DIR": cache_dir, "LESSONS_SHARED_CACHE_DIR": "", "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(home)}
     return env
 
 
@@ -199,7 +199,7 @@ def course_cache_for_kernels():
     try:
         key = content._inputs_digest(content.DATA_DIR, content.seed_dir())
         if key:
-            course_cache.write(folder / content.cache_file_name(), content.load_course(), key)
+            course_cache.write(folder / course_cache.file_name(), content.load_course(), key)
         folder.chmod(0o555)  # read-only for the kernels; the sandbox also mounts it read-only
         yield str(folder)
     finally:
