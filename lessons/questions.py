@@ -6,11 +6,11 @@ import difflib
 import math
 import random
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from . import model
+from .names import fold_text, names_of
 
 LESSONS = ("00-start-here", "01-reading-the-article", "02-context", "03-actors", "04-places", "05-timeline",
            "06-claims", "07-csto", "08-checking-sources", "09-review")
@@ -154,17 +154,9 @@ def checkpoints_of(course: model.Course, lesson: str) -> list[int]:
 # ---------------------------------------------------------------------------------------------------------------
 # Text and numbers as learners type them
 
-_DASHES_AND_QUOTES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2013": "-", "\u2014": "-",
-                                    "\u2019": "'", "\u2018": "'"})
-
-
 def normalise_text(text: str) -> str:
     """Fold case, diacritics, punctuation and spacing: ' Vayots-Dzor! ' and 'vayots dzor' are equal."""
-    text = unicodedata.normalize("NFKD", str(text).translate(_DASHES_AND_QUOTES))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    # Apostrophes join (didn't -> didnt); other punctuation and symbols separate words.
-    text = "".join("" if ch == "'" else " " if unicodedata.category(ch)[0] in "PSZC" else ch for ch in text)
-    return " ".join(text.casefold().split())
+    return fold_text(text)
 
 
 _NUMBER = re.compile(r"[-+\u2212]?(?:\d{1,3}(?:[,\u00a0\u202f ]\d{3})+|\d+)(?:\.\d+)?|[-+\u2212]?\.\d+")
@@ -485,11 +477,6 @@ def _build_question(lesson: str, kind: str, entry: dict, report: Callable[[str, 
     return Question(lesson=lesson, **values)
 
 
-def _name_variants(item) -> list[str]:
-    names = [getattr(item, "name", None) or getattr(item, "term", None)]
-    return [name for name in names + list(getattr(item, "aliases", ())) if name]
-
-
 def _derive(question: Question, course: model.Course, checker, report: Callable[[str, str], None]):
     """Fill in the fields that come from the content: accepted names, values, keys, labels, the solution."""
     qtype = question.type
@@ -509,7 +496,7 @@ def _derive(question: Question, course: model.Course, checker, report: Callable[
             elif kind not in NAMED_KINDS:
                 report("accept", f"{item_id!r} is a {kind}; `accept` takes actors, places or terms")
             else:
-                accepted += _name_variants(course.get(item_id))
+                accepted += names_of(course).forms(item_id)  # names, aliases, both spellings, titles
         derived["accepted"] = tuple(dict.fromkeys(accepted))
         derived["solution"] = derived["accepted"][0] if accepted else ""
     elif qtype == "numeric":

@@ -229,7 +229,7 @@ def _cases():
             stubs=[None, _figure(lambda fig, ax: None)]),
         "claim_speakers": dict(
             right=[{c: COURSE.actors[s].name for c, s in speakers_c.items()}, dict(speakers_c),
-                   {c: (COURSE.actors[s].aliases or (COURSE.actors[s].name,))[0].upper() for c, s in speakers_c.items()}],
+                   {c: (COURSE.actors[s].aliases or (COURSE.actors[s].name,))[-1].upper() for c, s in speakers_c.items()}],
             wrong=[{c: "RFE/RL" for c in speakers_c},
                    {c: ("Pashinian" if s == "rferl" else COURSE.actors[s].name) for c, s in speakers_c.items()},
                    {c: COURSE.actors[s].name for c, s in list(speakers_c.items())[1:]} | {list(speakers_c)[0]: None},

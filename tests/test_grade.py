@@ -54,7 +54,7 @@ def test_the_run_finishes_and_reports_every_submission(graded):
     result = graded["result"]
     assert result.returncode == 0, result.stdout + result.stderr
     progress = [line for line in result.stderr.splitlines() if line.startswith("[")]
-    assert len(progress) == len(graded["before"])
+    assert len(progress) == len(graded["before"]), result.stderr[-4000:]
     for path in graded["before"]:
         assert str(path) in result.stdout  # the summary has a line per submission
     assert "points in all" in result.stdout

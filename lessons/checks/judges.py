@@ -13,7 +13,8 @@ from .keys import (AIRPORT_DEADLINE, OFFENSIVE, TALKS, _months_between, article_
                    article_provinces, contradicted_events, csto_listed, csto_members, events_table_rows,
                    filtered_events, mention_counts, parse_source_date, quote_speakers, quoted_passages,
                    relative_date_cases, sources_before, staying_borders)
-from .reading import (Names, _as_interval, _describe, _items, _judge_names, _mapping, _norm, _plural, _short,
+from ..names import fold, fold_text, names_of
+from .reading import (_among, _as_interval, _describe, _items, _judge_names, _mapping, _norm, _pairs, _plural, _short,
                       _stub, _whole_number)
 from .registry import REGISTRY, NotAttempted, NotYet
 from .tasks import FILTER_ACTOR, FILTER_THEME, claims_to_classify
@@ -45,8 +46,8 @@ def _register(name: str, exercise: str, task: str, key: Callable[[Course], Any])
 
 def _no_and(items: list, found: list) -> str | None:
     for item in items:
-        if _norm(item).startswith("and ") or _norm(item).endswith(" and"):
-            return f"{item!r} still has the word 'and' attached; split it off."
+        if fold(item).startswith("and ") or fold(item).endswith(" and"):
+            return f"{_short(item)} still has the word 'and' attached; split it off."
     return None
 
 
@@ -54,7 +55,7 @@ def _no_and(items: list, found: list) -> str | None:
            key=lambda course: [p.id for p in article_provinces(course)])
 def _provinces(answer, key):
     course = load_course()
-    names = Names.of(p for p in course.places.values() if p.type == "province")
+    names = _among(course, (p for p in course.places.values() if p.type == "province"))
     return _judge_names(answer, key, names, "provinces", lambda i: course.places[i].name, hints=(_no_and,))
 
 
@@ -62,7 +63,7 @@ def _provinces(answer, key):
            key=lambda course: [p.id for p in staying_borders(course)])
 def _staying_borders(answer, key):
     course = load_course()
-    names = Names.of((p for p in course.places.values() if p.type in ("border", "province")), strip_suffix=" border")
+    names = _among(course, (p for p in course.places.values() if p.type in ("border", "province")))
 
     def provinces_given(items, found):
         if any(f and course.places[f].type == "province" for f in found):
@@ -76,8 +77,8 @@ def _staying_borders(answer, key):
 # ---------------------------------------------------------------------------------------------------
 # 02 CSTO sets
 
-def _country_names(course: Course) -> Names:
-    return Names.of(a for a in course.actors.values() if a.type == "state")
+def _country_names(course: Course):
+    return _among(course, (a for a in course.actors.values() if a.type == "state"))
 
 
 @_register("csto_members", "02-csto-sets", "every CSTO member, from the actors' member_of",
@@ -115,7 +116,10 @@ def _csto_left_out(answer, key):
         if items and set(found) <= listed:
             return "Those members are in the article's list. Subtract the list from all members, not the other way."
         if set(found) == members:
-            return "That is every member. Keep only those the article's list does not name: a set difference."
+            return ("That is every member: nothing was taken away. A set difference removes only equal strings, "
+                    "so if you wrote members - listed, check that both sets hold the same kind of thing: names "
+                    "in both, not ids (\"belarus\") in one and names (\"Belarus\") in the other. Otherwise, "
+                    "keep only the members the article's list does not name.")
         return None
 
     _stub(answer)
@@ -182,18 +186,26 @@ def _quotes(answer, key):
            key=lambda course: quote_speakers(course))
 def _speakers(answer, key):
     course = load_course()
-    given = _mapping(answer, "each quote (or its first words) to who said it")
-    if all(v is None for v in given.values()):
+    given = _pairs(answer, "each quote (or its first words) to who said it")
+    if all(v is None for _, v in given):
         raise NotAttempted("Fill in who said each quote, then run this cell again.")
-    names = Names.of(course.actors.values(), surnames=True)
+    names = _among(course, course.actors.values())
     passages = list(key)
-    seen = {}
-    for quote, speaker in given.items():
+    seen, key_of = {}, {}
+    for quote, speaker in given:
         passage = _match_passage(quote, passages)
         if passage is None:
-            raise NotYet(f"{_short(quote, 50)} does not match the start of any quoted passage; use the "
-                         "quote's first words as the key.")
-        seen[passage] = speaker
+            mine = _norm(quote) if isinstance(quote, str) else ""
+            if mine and any(mine in _norm(p) for p in passages):
+                raise NotYet(f"The key {_short(quote)} is part of a quote, but shorter than 12 characters, "
+                             "too short to tell the quotes apart: use at least 12 characters of the quote's "
+                             "first words.")
+            raise NotYet(f"{_short(quote)} does not match the start of any quoted passage; use the "
+                         "quote's first words, copied exactly, as the key.")
+        if passage in key_of:
+            raise NotYet(f"The keys {_short(key_of[passage], 40)} and {_short(quote, 40)} stand for the same "
+                         "quote; give each quote once.")
+        seen[passage], key_of[passage] = speaker, quote
     missing = [p for p in passages if p not in seen]
     if missing:
         raise NotYet(f"Say who said each of the {len(passages)} quotes; the one starting "
@@ -204,8 +216,7 @@ def _speakers(answer, key):
             raise NotYet(f"You have not said who said the quote starting {_short(passage[:30], 40)}.")
         found = names.find(speaker)
         if found is None:
-            raise NotYet(f"{speaker!r} is not a name this check knows; use a person's or body's name as the "
-                         "article gives it.")
+            raise NotYet(names.explain(speaker, "people and bodies the article names"))
         if found != key[passage]:
             expected = course.actors[key[passage]]
             near = ""
@@ -213,7 +224,7 @@ def _speakers(answer, key):
                 near = " Close: look at exactly whom the sentence names."
             elif course.actors[found].type == "person" and expected.type != "person":
                 near = " The article attributes this one to a body, not to a single person."
-            raise NotYet(f"The quote starting {_short(passage[:30], 40)} is not {speaker}'s; read the words "
+            raise NotYet(f"The quote starting {_short(passage[:30], 40)} is not {_short(speaker, 40)}'s; read the words "
                          f"around it ('X said', 'criticized for').{near}")
     return "Every quote is matched with its speaker."
 
@@ -236,7 +247,7 @@ def _days_to_deadline(answer, key):
     if abs(days - key) == 1:
         raise NotYet("Off by one. Subtracting two dates counts the days between them; do not add or take away 1.")
     if days != key:
-        raise NotYet(f"{days} days is not right. Take the two dates from the events and subtract: "
+        raise NotYet(f"{_short(days)} days is not right. Take the two dates from the events and subtract: "
                      "(later - earlier).days.")
     return f"{key} days."
 
@@ -255,7 +266,7 @@ def _months_to_agreement(answer, key):
     if months == days:
         raise NotYet("That is a number of days; the task asks for calendar months.")
     if months != key:
-        raise NotYet(f"{months} months is not right. Count calendar months: (year difference) * 12 + "
+        raise NotYet(f"{_short(months)} months is not right. Count calendar months: (year difference) * 12 + "
                      "(month difference).")
     return f"{key} calendar months."
 
@@ -274,7 +285,7 @@ def _resolve(answer, key):
             raise NotAttempted("Write the body of resolve(), then run this cell again.") from None
         except TypeError as exc:
             raise NotYet(f"resolve({wording!r}, {published!r}{', future=True' if future else ''}) failed: "
-                         f"{exc}. Keep the signature resolve(wording, published, future=False).") from None
+                         f"{_short(exc)}. Keep the signature resolve(wording, published, future=False).") from None
         except Exception as exc:
             raise NotYet(f"resolve({wording!r}, {published!r}) raised "
                          f"{getattr(exc, 'type_name', type(exc).__name__)}: {_short(exc)}.") from None
@@ -297,6 +308,9 @@ def _resolve(answer, key):
                 raise NotYet(f"{call} gave {interval[0].isoformat()}, which is not {side} the publication date.")
             raise NotYet(f"{call} gave {interval[0].isoformat()}: not the {'earliest' if future else 'latest'} "
                          f"such date {side} the publication date.")
+        if interval[0] != start:  # a month-only wording: the task asks for the first day, not any day of it
+            raise NotYet(f"{call} gave {interval[0].isoformat()}. For a month without a day, return the first "
+                         "day of that month, as the task says: date(year, month, 1).")
     return (f"resolve() gives the right date for all {len(results)} cases, including other publication dates, "
             "so it does not depend on a hard-coded year.")
 
@@ -350,10 +364,9 @@ def _events_table(answer, key):
            key=lambda course: [e.id for e in filtered_events(course)])
 def _filtered_events(answer, key):
     course = load_course()
-    forms = {e.id: [e.title] for e in course.events.values()}
-    items = _items(answer, "events")
+    items = _items(answer, "events")  # read once: a generator answer is not read again below
     if items and all(isinstance(i, dict) and "title" in i for i in items):
-        answer = [i["title"] for i in items]  # rows of the table are fine too
+        items = [i["title"] for i in items]  # rows of the table are fine too
 
     def one_condition(items, found):
         theme_only = {e.id for e in course.events.values() if FILTER_THEME in e.themes}
@@ -365,24 +378,28 @@ def _filtered_events(answer, key):
             return "Your list meets either condition; keep only the events that meet both (and, not or)."
         return None
 
-    return _judge_names(answer, key, Names(forms), "matching events", lambda i: course.events[i].title,
-                        hints=(one_condition,))
+    return _judge_names(items, key, _among(course, course.events.values()), "matching events",
+                        lambda i: course.events[i].title, hints=(one_condition,))
 
 
 @_register("mention_counts", "05-events-table", "how often the article names each person",
            key=mention_counts)
 def _mention_counts(answer, key):
     course = load_course()
-    given = _mapping(answer, "each person's name to a count")
-    if not given or all(v is None for v in given.values()):
+    given = _pairs(answer, "each person's name to a count")
+    if not given or all(v is None for _, v in given):
         raise NotAttempted()
-    names = Names.of(article_people(course), surnames=True)
-    counts = {}
-    for person, count in given.items():
+    names = _among(course, article_people(course))
+    counts, key_of = {}, {}
+    for person, count in given:
         found = names.find(person)
         if found is None:
-            raise NotYet(f"{person!r} is not one of the people the article names; use their names as keys.")
-        counts[found] = _whole_number(count, f"the count for {person}")
+            raise NotYet(names.explain(person, "people the article names") + " Use their names as keys.")
+        if found in key_of:
+            raise NotYet(f"The keys {_short(key_of[found], 40)} and {_short(person, 40)} are the same person "
+                         f"({course.actors[found].name}); give each person once, with one count.")
+        key_of[found] = person
+        counts[found] = _whole_number(count, f"the count for {_short(person, 40)}")
     missing = [course.actors[i].name for i in key if i not in counts]
     if missing:
         raise NotYet(f"Count every person the article names; {missing[0]} is missing.")
@@ -398,7 +415,7 @@ def _mention_counts(answer, key):
         if count == len(re.findall(rf"\b{surname}\b", body)):
             raise NotYet(f"The count for {surname} leaves out the headline or the photo caption; count in "
                          "the whole text.")
-        raise NotYet(f"The count for {surname} ({count}) is not right.")
+        raise NotYet(f"The count for {surname} ({_short(count)}) is not right.")
     return "Every count is right: " + ", ".join(f"{course.actors[i].name.split()[-1]} {n}" for i, n in key.items()) + "."
 
 
@@ -425,9 +442,15 @@ def _label_texts(ax: AxesRecord) -> list[str]:
     return [_one_line(t) for t in texts if t and t.strip()]
 
 
+def _compact_text(text: str) -> str:
+    """Text folded and without spaces, so that line breaks anywhere (textwrap.fill) do not matter."""
+    return fold_text(text).replace(" ", "")
+
+
 def _names_event(label: str, event) -> bool:
-    mine, title = _norm(label), _norm(event.title)
-    return title in mine or mine == _norm(event.id) or (len(mine) >= 12 and title.startswith(mine.rstrip("\u2026. ")))
+    """Whether a label names the event: its whole title, its id, or (cut short) the title's first words."""
+    mine, title = _compact_text(label), _compact_text(event.title)
+    return title in mine or mine == _compact_text(event.id) or (len(mine) >= 10 and title.startswith(mine))
 
 
 def _match_points(days: list[dt.date], events: list) -> list:
@@ -469,7 +492,7 @@ def _timeline_plot(answer, key):
     # The order a timeline shows is the order of its x values, so the order points were drawn in does not matter.
     labels = _label_texts(ax)
     named = [[e for e in events if _names_event(label, e)] for label in labels]
-    if any(sum(_norm(e.title) in _norm(label) for e in events) > 1 for label in labels):
+    if any(sum(_compact_text(e.title) in _compact_text(label) for e in events) > 1 for label in labels):
         raise NotYet("One text on your figure names several events. Give each point a label of its own "
                      "(one ax.annotate per event), next to its point.")
     unlabelled = [e for e in events if not any(e in events_named for events_named in named)]
@@ -495,7 +518,7 @@ def _mentions_bar(answer, key):
         raise NotYet(f"Your chart has {_plural(len(bars), 'bar')}; draw one bar for each of the "
                      f"{len(key)} people the article names.")
     ticks = ax.yticks if horizontal else ax.xticks
-    names = Names.of(article_people(course), surnames=True)
+    names = _among(course, article_people(course))
     seen = {}
     for bar in bars:
         centre = bar.y + bar.height / 2 if horizontal else bar.x + bar.width / 2
@@ -525,13 +548,15 @@ def _mentions_bar(answer, key):
 _STANCE_WORDS = {"reported fact", "statement", "accusation", "rejection", "interpretation"}
 
 
-def _claim_labels(answer, key: dict, what: str, read: Callable[[Any], str | None], wrong_hint: str) -> str:
+def _claim_labels(answer, key: dict, what: str, read: Callable[[Any], str | None],
+                  unknown_hint: Callable[[Any], str],
+                  near: Callable[[str, Any, str, str], str | None] = lambda claim, given, found, expected: None) -> str:
     given = _mapping(answer, f"each claim id to its {what}")
     if not given or all(v is None for v in given.values()):
         raise NotAttempted(f"Fill in the {what} of each claim, then run this cell again.")
     unknown = [k for k in given if k not in key]
     if unknown:
-        raise NotYet(f"{unknown[0]!r} is not one of the claim ids to classify; use the ids printed above.")
+        raise NotYet(f"{_short(unknown[0])} is not one of the claim ids to classify; use the ids printed above.")
     missing = [k for k in key if given.get(k) is None]
     if missing:
         raise NotYet(f"Give the {what} of every claim; {missing[0]!r} has none yet.")
@@ -539,9 +564,12 @@ def _claim_labels(answer, key: dict, what: str, read: Callable[[Any], str | None
     for claim_id, expected in key.items():
         value = read(given[claim_id])
         if value is None:
-            raise NotYet(f"{given[claim_id]!r} (for {claim_id}) is not a {what} this check knows. {wrong_hint}")
+            raise NotYet(f"For {claim_id}: {unknown_hint(given[claim_id])}")
         if value != expected:
             wrong.append(claim_id)
+            hint = near(claim_id, given[claim_id], value, expected)
+            if hint:
+                raise NotYet(hint)
     if wrong:
         raise NotYet(f"{len(key) - len(wrong)} of {len(key)} right. Look again at: {', '.join(wrong)}.")
     return f"All {len(key)} claims classified correctly."
@@ -550,9 +578,26 @@ def _claim_labels(answer, key: dict, what: str, read: Callable[[Any], str | None
 @_register("claim_speakers", "07-critical-reading", "who makes each selected claim",
            key=lambda course: {c.id: c.speaker for c in claims_to_classify(course)})
 def _claim_speakers(answer, key):
-    names = Names.of(load_course().actors.values(), surnames=True)
-    return _claim_labels(answer, key, "speaker", names.find,
-                         "Use a name from the article, e.g. a person, a state or the outlet (RFE/RL).")
+    course = load_course()
+    names = _among(course, course.actors.values())
+
+    def unknown(value):
+        return names.explain(value, "speakers") + " Use a name from the article, e.g. a person, a state or the " \
+            "outlet (RFE/RL)."
+
+    def near(claim_id, given, found, expected):
+        """A part for the whole (or the whole for a part): say which words of the sentence name the speaker."""
+        found_actor, expected_actor = course.actors[found], course.actors[expected]
+        if found not in expected_actor.part_of and expected not in found_actor.part_of:
+            return None
+        quote = fold(course.claims[claim_id].quote)
+        words = next((form for form in names_of(course).forms(expected) if f" {fold(form)} " in f" {quote} "),
+                     None)
+        said = f"; the sentence says \u201c{words}\u201d, which the course counts as a different actor" if words else ""
+        return (f"Close, for {claim_id}: {_short(given, 40)} is {found_actor.name}{said}. Name exactly the "
+                "speaker the sentence gives.")
+
+    return _claim_labels(answer, key, "speaker", names.find, unknown, near)
 
 
 @_register("claim_stances", "07-critical-reading", "the stance of each selected claim",
@@ -562,8 +607,9 @@ def _claim_stances(answer, key):
         word = _norm(value) if isinstance(value, str) else None
         return word.replace(" ", "_") if word in _STANCE_WORDS else None
 
+    words = ", ".join(sorted(w.replace(" ", "_") for w in _STANCE_WORDS))
     return _claim_labels(answer, key, "stance", read,
-                        f"Use one of: {', '.join(sorted(w.replace(' ', '_') for w in _STANCE_WORDS))}.")
+                         lambda value: f"{_short(value)} is not a stance this check knows. Use one of: {words}.")
 
 
 @_register("sources_before", "07-critical-reading",
@@ -575,7 +621,7 @@ def _sources_before(answer, key):
         raise NotAttempted()
     unknown = [k for k in given if k not in key]
     if unknown:
-        raise NotYet(f"{unknown[0]!r} is not one of the events with a disputed date; use their ids as keys.")
+        raise NotYet(f"{_short(unknown[0])} is not one of the events with a disputed date; use their ids as keys.")
     missing = [k for k in key if k not in given]
     if missing:
         raise NotYet(f"Give a number for every disputed event (0 counts too); {missing[0]!r} is missing.")
@@ -593,7 +639,7 @@ def _sources_before(answer, key):
         if count == len(event.date.discrepancy.sources):
             raise NotYet(f"The count for {event_id} includes every source; count only those published "
                          "before the article's date for the event (some have no date at all).")
-        raise NotYet(f"The count for {event_id} ({count}) is not right.")
+        raise NotYet(f"The count for {event_id} ({_short(count)}) is not right.")
     return "Every count is right: a source cannot report an event before it has happened."
 
 
@@ -606,10 +652,9 @@ def _wrong_date(answer, key):
         answer = next(iter(answer))
     if not isinstance(answer, str):
         raise NotYet(f"Give the event's id (a string); this answer is {_describe(answer)}.")
-    forms = {e.id: [e.title] for e in course.events.values()}
-    found = Names(forms).find(answer)
+    found = names_of(course).find(answer, course.events)
     if found is None:
-        raise NotYet(f"{answer!r} is not an event id; use the id of an event from course.events.")
+        raise NotYet(f"{_short(answer)} is not an event id; use the id of an event from course.events.")
     if found in key:
         return "Yes: the sources contradict the article's date for this event."
     event = course.events[found]

@@ -6,7 +6,8 @@ import re
 from collections import Counter
 from typing import Any, Callable
 
-from .capture import MAX_ITEMS, Cut, Opaque
+from ..names import names_of
+from .capture import MAX_ITEMS, Cut, Opaque, Pairs
 from .registry import NotAttempted, NotYet
 
 
@@ -14,8 +15,15 @@ _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"
                        "_": " "})
 
 
-def _short(value: Any, width: int = 60) -> str:
-    text = repr(value) if not isinstance(value, BaseException) else str(value)
+ECHO_WIDTH = 80  # an answer echoed in a message is cut to this many characters
+
+
+def _short(value: Any, width: int = ECHO_WIDTH) -> str:
+    """An answer as a message shows it: its repr, cut to `width` characters with an ellipsis."""
+    try:
+        text = repr(value) if not isinstance(value, BaseException) else str(value)
+    except Exception:
+        text = f"<{type(value).__name__}>"
     return text if len(text) <= width else text[: width - 1] + "\u2026"
 
 
@@ -51,9 +59,26 @@ def _items(answer: Any, noun: str) -> list:
         raise NotYet(f"Give a list of {noun}; this answer is {_describe(answer)}.") from None
 
 
+def _pairs(answer: Any, noun: str) -> list[tuple[Any, Any]]:
+    """A mapping answer as (key, value) pairs, so that two keys for one thing stay visible to the judge."""
+    _stub(answer)
+    if isinstance(answer, Pairs):
+        return list(answer.pairs)
+    if isinstance(answer, (list, tuple)) and all(isinstance(p, (tuple, list)) and len(p) == 2 for p in answer):
+        try:
+            {key: None for key, _ in answer}  # keys must be hashable, as in a dict
+        except TypeError:
+            pass
+        else:
+            return [tuple(p) for p in answer]
+    return list(_mapping(answer, noun).items())
+
+
 def _mapping(answer: Any, noun: str) -> dict:
     """An answer that should map keys to values: a dict, or a list of (key, value) pairs."""
     _stub(answer)
+    if isinstance(answer, Cut):
+        raise NotYet(f"Your answer has more than {MAX_ITEMS:,} entries; give a dict that maps {noun}.")
     if isinstance(answer, dict):
         return dict(answer)
     try:
@@ -65,32 +90,12 @@ def _mapping(answer: Any, noun: str) -> dict:
     raise NotYet(f"Give a dict that maps {noun}, e.g. {{key: value, ...}}; this answer is {_describe(answer)}.")
 
 
-class Names:
-    """Every spelling an item answers to (id, name, aliases, surname) -> its id."""
-
-    def __init__(self, forms: dict[str, list[str]]):
-        self.ids: dict[str, str] = {}
-        for item_id, spellings in forms.items():
-            for spelling in (item_id, *spellings):
-                self.ids.setdefault(_norm(spelling), item_id)
-
-    @classmethod
-    def of(cls, items, surnames: bool = False, strip_suffix: str = "") -> "Names":
-        forms = {}
-        for item in items:
-            spellings = [getattr(item, "name", getattr(item, "term", item.id)), *getattr(item, "aliases", ())]
-            if surnames and getattr(item, "type", "") == "person":
-                spellings += [s.split()[-1] for s in spellings]
-            if strip_suffix:
-                spellings += [s[: -len(strip_suffix)] for s in spellings if _norm(s).endswith(_norm(strip_suffix))]
-            forms[item.id] = spellings
-        return cls(forms)
-
-    def find(self, value: Any) -> str | None:
-        return self.ids.get(_norm(value)) if isinstance(value, str) else None
+def _among(course, items) -> Any:
+    """The course's name matcher (lessons.names), restricted to these items."""
+    return names_of(course).among(item.id if hasattr(item, "id") else item for item in items)
 
 
-def _judge_names(answer: Any, expected: list[str], names: Names, noun: str, label: Callable[[str], str],
+def _judge_names(answer: Any, expected: list[str], names, noun: str, label: Callable[[str], str],
                  hints: tuple[Callable[[list, list], str | None], ...] = ()) -> str:
     """Judge a collection of names against expected ids, in any order and any listed spelling."""
     items = _items(answer, noun)
@@ -105,9 +110,8 @@ def _judge_names(answer: Any, expected: list[str], names: Names, noun: str, labe
         if message:
             raise NotYet(message)
     unknown = [item for item, item_id in zip(items, found) if item_id is None]
-    if unknown:
-        raise NotYet(f"{unknown[0]!r} is not one of the {noun} this check knows. Check the spelling, and that "
-                     "no extra words or punctuation are attached.")
+    if unknown:  # say what it is instead: a capital, another kind of thing, a misspelling, or unknown
+        raise NotYet(names.explain(unknown[0], noun))
     twice = [item for item, n in Counter(found).items() if n > 1]
     if twice:
         raise NotYet(f"{label(twice[0])} appears more than once in your list.")
@@ -149,14 +153,14 @@ def _whole_number(answer: Any, what: str) -> int:
     _stub(answer)
     if isinstance(answer, dt.timedelta):
         if answer % dt.timedelta(days=1):
-            raise NotYet(f"Your timedelta is not a whole number of days ({answer}).")
+            raise NotYet(f"Your timedelta is not a whole number of days ({_short(answer)}).")
         return answer.days
     if isinstance(answer, bool) or not isinstance(answer, (int, float)) and not hasattr(answer, "__index__"):
         if isinstance(answer, str) and answer.strip().lstrip("-").isdigit():
             raise NotYet(f"Give {what} as a number, not a string: drop the quote marks.")
         raise NotYet(f"Give {what} as a whole number; this answer is {_describe(answer)}.")
     if isinstance(answer, float) and not answer.is_integer():
-        raise NotYet(f"{what.capitalize()} should be a whole number; you gave {answer}.")
+        raise NotYet(f"{what[:1].upper() + what[1:]} should be a whole number; you gave {_short(answer)}.")
     return int(answer)
 
 
