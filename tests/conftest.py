@@ -60,3 +60,22 @@ def grade_flags() -> list[str]:
     if os.environ.get("CI", "").lower() in ("true", "1"):
         pytest.fail(f"CI must grade in the sandbox: {problem}")
     return ["--no-sandbox"]
+
+
+@pytest.fixture
+def make_store_read_only(monkeypatch):
+    """Call it to make progress files unwritable from then on (simulated: root ignores file modes)."""
+    import sqlite3
+
+    from lessons.progress import ProgressStore
+
+    def apply():
+        real_prepare = ProgressStore._prepare
+
+        def read_only(self, conn):
+            if conn.execute("PRAGMA database_list").fetchone()[2]:  # the file, not the in-memory fallback
+                raise sqlite3.OperationalError("attempt to write a readonly database")
+            real_prepare(self, conn)
+
+        monkeypatch.setattr(ProgressStore, "_prepare", read_only)
+    return apply

@@ -6,6 +6,7 @@ import re
 
 import numpy
 import pytest
+from drawing import figure as _figure
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -68,16 +69,6 @@ def _table_rows(events, date=lambda e: e.date.start, themes=list, keys=("date", 
     return [{k: row[k.lower()] for k in keys} for row in rows]
 
 
-def _figure(draw):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots()
-    draw(fig, ax)
-    plt.close(fig)
-    return fig
 
 
 ARTICLE_EVENTS = [COURSE.events[i] for i in KEYS["timeline_plot"]]

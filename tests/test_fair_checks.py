@@ -2,13 +2,13 @@
 the actual mistake, every echoed answer shortened."""
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import re
 import textwrap
 from pathlib import Path
 
 import pytest
+from drawing import figure as _figure
 
 from lessons import checks
 from lessons.checks import CORRECT, NOT_ATTEMPTED, WRONG, check
@@ -25,16 +25,6 @@ def _name(item_id):
     return (ACTOR.get(item_id) or PLACE.get(item_id)).name
 
 
-def _figure(draw):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots()
-    draw(fig, ax)
-    plt.close(fig)
-    return fig
 
 
 ARTICLE_EVENTS = [COURSE.events[i] for i in KEY["timeline_plot"]]

@@ -298,19 +298,12 @@ def test_command_line_export(tmp_path):
 
 # ---------------------------------------------------------------------------------------------- faults and identity
 
-def test_a_store_that_cannot_be_written_still_shows_earlier_answers(tmp_path, monkeypatch):
+def test_a_store_that_cannot_be_written_still_shows_earlier_answers(tmp_path, make_store_read_only):
     """A read-only folder (simulated: root ignores file modes): earlier answers shown, the fault said plainly."""
     before = ProgressStore(tmp_path, learner="ann")
     before.record("02-context", "q1", "earlier", "correct", 1.0)
     before.close()
-    real_prepare = ProgressStore._prepare
-
-    def read_only(self, conn):
-        if conn.execute("PRAGMA database_list").fetchone()[2]:  # the file, not the in-memory fallback
-            raise sqlite3.OperationalError("attempt to write a readonly database")
-        real_prepare(self, conn)
-
-    monkeypatch.setattr(ProgressStore, "_prepare", read_only)
+    make_store_read_only()
     with pytest.warns(ProgressStoreWarning, match="NOT being saved.*readonly.*1 earlier answer"):
         store = ProgressStore(tmp_path, learner="ann")
     assert not store.persistent

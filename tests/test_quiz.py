@@ -284,22 +284,15 @@ def test_real_quizzes_render(tmp_path):
             assert view.result is None and "No answer yet" in view.feedback.value
 
 
-def test_a_store_that_cannot_be_written_is_said_in_the_quiz_and_keeps_earlier_answers(course, tmp_path, monkeypatch):
+def test_a_store_that_cannot_be_written_is_said_in_the_quiz_and_keeps_earlier_answers(course, tmp_path,
+                                                                                       make_store_read_only):
     """Simulated read-only folder (root ignores file modes): the quiz says so and restores what was saved."""
-    import sqlite3
 
     earlier = ProgressStore(tmp_path, learner="t")
     make_quiz(course, earlier)
     earlier.record("02-context", "q_single", "pashinian", "correct", 1.0)
     earlier.close()
-    real_prepare = ProgressStore._prepare
-
-    def read_only(self, conn):
-        if conn.execute("PRAGMA database_list").fetchone()[2]:  # the file, not the in-memory fallback
-            raise sqlite3.OperationalError("attempt to write a readonly database")
-        real_prepare(self, conn)
-
-    monkeypatch.setattr(ProgressStore, "_prepare", read_only)
+    make_store_read_only()
     with pytest.warns(ProgressStoreWarning, match="NOT being saved"):
         stuck = ProgressStore(tmp_path, learner="t")
     quiz_box = make_quiz(course, stuck)
