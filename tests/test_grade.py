@@ -221,3 +221,33 @@ def test_without_a_working_sandbox_the_grader_stops_and_says_how_to_opt_out(tmp_
     out = capsys.readouterr().out
     assert "user namespaces are disabled" in out and "--no-sandbox" in out
     assert not (tmp_path / "r.csv").exists()
+
+
+def test_the_executed_notebook_is_read_only_as_a_regular_file(tmp_path):
+    """The run's folder is the submission's: a symlink to the grader's files or a FIFO is refused, never followed."""
+    import os
+
+    from lessons.grading.run import read_executed
+
+    secret = tmp_path / "instructor.ipynb"
+    nbformat.write(_notebook("SECRET"), secret)
+    link = tmp_path / "executed.ipynb"
+    link.symlink_to(secret)
+    notebook, problem = read_executed(link, Limits())
+    assert notebook is None and "something else" in problem
+    fifo = tmp_path / "fifo.ipynb"
+    os.mkfifo(fifo)
+    notebook, problem = read_executed(fifo, Limits())  # would block for ever if opened for a blocking read
+    assert notebook is None and "other than a notebook file" in problem
+    assert read_executed(secret, Limits())[0] is not None
+
+
+def test_malformed_answer_records_are_ignored_not_fatal():
+    notebook = _notebook("a")
+    notebook.cells[0].outputs = [
+        nbformat.NotebookNode(output_type="display_data", data={ANSWER_MIME: {"check": ["provinces"], "answer": 1}}),
+        nbformat.NotebookNode(output_type="display_data", data=["not", "a", "dict"]),
+        nbformat.NotebookNode(output_type="display_data", data={ANSWER_MIME: {"check": "provinces", "answer": ["x"]}}),
+    ]
+    assert judge.answer_records(notebook) == {"provinces": (0, ["x"])}
+    assert judge.saved_passes(notebook) == set()

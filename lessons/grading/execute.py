@@ -38,6 +38,14 @@ def _kernel_manager_class():
     return CurrentEnvKernelManager
 
 
+def _size(content) -> int:
+    """Bytes an output takes as JSON; one too deep or odd to measure counts as too big to keep."""
+    try:
+        return len(json.dumps(content, default=str))
+    except (RecursionError, ValueError, TypeError):
+        return 1 << 62
+
+
 def _bounded_client_class():
     from nbclient import NotebookClient
 
@@ -52,7 +60,7 @@ def _bounded_client_class():
 
         def output(self, outs, msg, display_id, cell_index):
             content = msg.get("content", {})
-            size = len(json.dumps(content, default=str))
+            size = _size(content)
             if self.kept_bytes + size <= self.max_output:
                 self.kept_bytes += size
                 return super().output(outs, msg, display_id, cell_index)
@@ -68,6 +76,15 @@ def _bounded_client_class():
                                          "evalue": str(content.get("evalue", ""))[:500], "traceback": []})
                 return super().output(outs, msg, None, cell_index)
             return None
+
+        def _update_display_id(self, display_id, msg):
+            # An update replaces an output in place; it costs the budget like a new one, else it is dropped.
+            size = _size(msg.get("content", {}))
+            if self.kept_bytes + size > self.max_output:
+                self.cut = True
+                return None
+            self.kept_bytes += size
+            return super()._update_display_id(display_id, msg)
 
     return BoundedClient
 

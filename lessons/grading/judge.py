@@ -52,8 +52,10 @@ def answer_records(notebook) -> dict[str, tuple[int, object]]:
     found = {}
     for index, cell in enumerate(notebook.cells):
         for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
-            record = output.get("data", {}).get(MIME_TYPE)
-            if isinstance(record, dict) and record.get("check") in REGISTRY and "answer" in record:
+            data = output.get("data")
+            record = data.get(MIME_TYPE) if isinstance(data, dict) else None
+            if isinstance(record, dict) and isinstance(record.get("check"), str) and record["check"] in REGISTRY \
+                    and "answer" in record:
                 found[record["check"]] = (index, record["answer"])
     return found
 
@@ -65,7 +67,8 @@ def saved_passes(notebook) -> set[str]:
     passed = set()
     for cell in notebook.cells:
         for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
-            record = output.get("data", {}).get(MIME_TYPE)
+            data = output.get("data")
+            record = data.get(MIME_TYPE) if isinstance(data, dict) else None
             if isinstance(record, dict) and record.get("outcome") == CORRECT and isinstance(record.get("check"), str):
                 passed.add(record["check"])
     return passed

@@ -104,19 +104,30 @@ def run_sandboxed(argv: list[str], work_dir: Path, options: Options) -> str | No
 
 
 def read_executed(path: Path, limits: Limits):
-    """The executed notebook the run left, read as JSON only and size-capped; (notebook, problem)."""
+    """The executed notebook the run left, read as JSON only and size-capped; (notebook, problem).
+
+    The run's folder was the submission's to write, so the file may be anything: it is read only if it is a
+    regular file (not a symlink to the grader's own files or /dev/zero, not a FIFO that never ends), and never
+    past the cap even if it says it is smaller."""
+    import stat
+
     import nbformat
 
+    cap = limits.max_output + 50_000_000
     try:
-        size = path.stat().st_size
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
-        return None, "the run left no executed notebook"
-    if size > limits.max_output + 50_000_000:
-        return None, f"the executed notebook is {size:,} bytes, far beyond the output limit"
+        return None, "the run left no executed notebook (or left something else in its place)"
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return None, "the run left something other than a notebook file in its place"
+        data = handle.read(cap + 1)
+    if len(data) > cap:
+        return None, f"the executed notebook is over {cap:,} bytes, far beyond the output limit"
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return nbformat.reads(path.read_text(encoding="utf-8"), as_version=4), None
+            return nbformat.reads(data.decode("utf-8"), as_version=4), None
     except Exception as error:
         return None, f"the executed notebook could not be read ({type(error).__name__})"
 
@@ -179,7 +190,10 @@ def grade_file(path: Path, options: Options, label: str | None = None) -> list[R
         return failed("the file is not valid JSON, so it is not a readable notebook; was it saved from Jupyter?")
     except Exception as exc:
         return failed(f"the file is not a valid notebook ({first_line(getattr(exc, 'message', exc))})")
-    return grade_notebook(label, path, notebook, options)
+    try:
+        return grade_notebook(label, path, notebook, options)
+    except Exception as exc:  # whatever a submission left, it ends only its own grading, never the run
+        return failed(f"the submission could not be graded ({type(exc).__name__}: {first_line(exc)})")
 
 
 def grade_all(paths: list[Path], options: Options, jobs: int = 1,
