@@ -261,10 +261,10 @@ def _sources_text() -> str:
     return (GEO_DIR / SOURCES_FILE).read_text(encoding="utf-8")
 
 
-def map_caveats() -> dict[str, str]:
-    """The caveats of the map data, from the '## Caveats' section of lessons/geo/SOURCES.md: title -> text."""
-    text = _sources_text()
-    section = text.split("## Caveats", 1)[1].split("\n## ", 1)[0]
+def _bullets(heading: str) -> dict[str, str]:
+    """The '- **Title.** text' bullets of one '## heading' section of lessons/geo/SOURCES.md: title -> text."""
+    section = _sources_text().split(f"## {heading}", 1)[1].split("\n## ", 1)[0]
+    section = "\n".join(line for line in section.splitlines() if line.startswith(("-", " ")))
     caveats = {}
     for bullet in re.split(r"\n- ", "\n" + section.strip()):
         bullet = " ".join(bullet.split())
@@ -274,11 +274,32 @@ def map_caveats() -> dict[str, str]:
     return caveats
 
 
-def data_credit() -> str:
-    """The dataset line of SOURCES.md, e.g. 'Natural Earth, 1:10m Cultural Vectors, ...'."""
+def map_caveats() -> dict[str, str]:
+    """The caveats of the map data, for the instructor: the '## Caveats' section of lessons/geo/SOURCES.md."""
+    return _bullets("Caveats")
+
+
+def learner_notes() -> dict[str, str]:
+    """The same caveats in a learner's words: the '## What learners read about the map' section."""
+    return _bullets("What learners read about the map")
+
+
+def caption_note() -> str:
+    """The caveats a map's caption carries: its scale and what it leaves out."""
+    notes = learner_notes()
+    return " ".join(notes[title] for title in ("Scale", "Recent changes"))
+
+
+def dataset_line() -> str:
+    """The dataset line of SOURCES.md, e.g. 'Natural Earth, 1:10m Cultural Vectors, ...' (for the instructor)."""
     match = re.search(r"\*\*Dataset:\*\*\s*(.+?)(?:\n-|\n\n)", _sources_text(), re.S)
-    dataset = " ".join(match.group(1).split()) if match else "Natural Earth"
-    return f"Boundaries: {dataset.rstrip('.')}; public domain. Details and caveats: lessons/geo/SOURCES.md."
+    return " ".join(match.group(1).split()).rstrip(".") if match else "Natural Earth"
+
+
+def data_credit() -> str:
+    """The credit a learner reads under a map: who drew the boundaries, at what scale, and their licence."""
+    scale = re.search(r"1:[0-9]+m", dataset_line())
+    return f"Boundaries: Natural Earth{f' ({scale.group(0)} scale)' if scale else ''}, public domain."
 
 
 # --------------------------------------------------------------------------- content joined to the map
@@ -343,24 +364,20 @@ def map_places(course: Course | None = None) -> list[MapPlace]:
                          place=place)
         if place.iso_3166_2 and place.iso_3166_2 in data.provinces:
             described.add(place.iso_3166_2)
-            entry = _with(entry, province=place.iso_3166_2, note="Province outline from the map data.")
+            entry = _with(entry, province=place.iso_3166_2, note="Outlined on the map.")
             if place.lat is not None and place.lon is not None:
                 lon, lat, moved = nudge_inside(data.provinces[place.iso_3166_2], place.lon, place.lat)
                 note = f"The dot marks the capital, {place.capital or 'its capital'}."
-                if moved:
-                    note += (f" At the map's 1:10m scale {place.lat:.2f} N, {place.lon:.2f} E falls just outside "
-                             f"{place.name}, so the dot is moved {moved:.1f} km "
-                             f"{_direction(place.lon, place.lat, lon, lat)} to lie inside it "
-                             f"({lon:.3f} E).")
+                if moved:  # the town sits within the map's ~1 km accuracy of the border line
+                    note += (f" {place.capital or 'The capital'} lies right by the border, so the dot is drawn "
+                             f"{moved:.1f} km {_direction(place.lon, place.lat, lon, lat)} of it, inside "
+                             f"{place.name}.")
                 entry = _with(entry, point=(lon, lat), note=entry.note + " " + note)
         elif place.type == "border":
             code = _country_for_border(place, data.countries)
             if code in data.countries:
-                entry = _with(entry, country=code, note=(
-                    f"Drawn as the edges Armenia's outline shares with {data.countries[code].name} in the map data."))
-            if place.lat is None and code:
-                entry = _with(entry, note=entry.note + " The content gives no position for this place itself, "
-                                                       "so the whole border is outlined.")
+                entry = _with(entry, country=code, note=f"The whole border with {data.countries[code].name} is "
+                                                            "outlined.")
         elif place.lat is not None and place.lon is not None:
             code = which_province(place.lon, place.lat)
             note = f"Marked at {place.lat:.3f} N, {place.lon:.3f} E."
@@ -368,26 +385,24 @@ def map_places(course: Course | None = None) -> list[MapPlace]:
                 province_place = next((p for p in course.places.values() if p.iso_3166_2 == code), None)
                 note += f" On this map the point falls in {data.provinces[code].name} province"
                 if province_place is not None and province_place.confidence in ("medium", "low"):
-                    note += (f"; the content rates that placement {province_place.confidence.upper()} "
-                             f"confidence: {province_place.role.rstrip('.')}")
+                    note += (f"; the sources for placing it there are weak (confidence: "
+                             f"{province_place.confidence})")
                 note += "."
             entry = _with(entry, point=(place.lon, place.lat), note=note)
         elif place.name in {shape.name for shape in data.provinces.values()}:
             code = next(c for c, s in data.provinces.items() if s.name == place.name)
             entry = _with(entry, province=code, note=(
-                f"The content gives no coordinates; the map shows the {place.name} city province outline "
-                f"({code}) from the map data."))
+                f"{place.name} is a city with the standing of a province; the map outlines it."))
         elif place.name == "Nakhchivan" or "Nakhchivan" in place.aliases:
             entry = _with(entry, country="AZE", point=None, note=(
-                "Outlined as the second-largest part of Azerbaijan in the map data, which SOURCES.md lists as "
-                "the Nakhchivan exclave."))
+                "Outlined: the Nakhchivan exclave, a part of Azerbaijan separated from the rest by Armenia."))
         else:
             entry = _with(entry, note=_not_drawn_note(place))
         entries.append(entry)
     for code, shape in sorted(data.provinces.items(), key=lambda item: item[1].name):
         if code not in described and shape.name not in {p.name for p in course.places.values()}:
             entries.append(MapPlace(key=f"province:{code}", label=f"{shape.name} (not in the article)", place=None,
-                                    province=code, note="Province outline from the map data."))
+                                    province=code, note="Outlined on the map."))
     return entries
 
 
@@ -395,12 +410,12 @@ def _not_drawn_note(place: Place) -> str:
     if place.type == "region":
         # What SOURCES.md says about this region, sentence by sentence, where it names it.
         names = (place.name, *place.aliases)
-        sentences = [sentence for caveat in map_caveats().values() for sentence in re.split(r"(?<=\.)\s+", caveat)
+        sentences = [sentence for caveat in learner_notes().values() for sentence in re.split(r"(?<=\.)\s+", caveat)
                      if any(name in sentence for name in names)]
-        said = f" The map data's notes say: {sentences[0]}" if sentences else ""
-        return (f"Not drawn: the content gives no position for {place.name}, and the map data has no separate "
-                f"feature for it.{said}{_mainland_words()}")
-    return "Not on this map: the content gives no position for it, or it lies outside the map's area."
+        said = f" {sentences[0]}" if sentences else ""
+        return (f"Not drawn: the boundary data this map uses has no area of its own for {place.name}.{said}"
+                f"{_mainland_words()}")
+    return "Not marked on this map."
 
 
 @functools.lru_cache(maxsize=1)
@@ -577,7 +592,7 @@ def _draw_map(figure, course: Course, entries: list[MapPlace]):
     if note_text:
         figure.text(legend_left + 0.005, 0.13, "\n\n".join(note_text), fontsize=7, va="bottom", ha="left",
                     gid="region-notes", parse_math=False)
-    figure.text(0.02, 0.012, _wrap(data_credit() + " Scale: " + map_caveats().get("Scale", ""), 180), fontsize=6.5,
+    figure.text(0.02, 0.012, _wrap(f"{data_credit()} {caption_note()}", 180), fontsize=6.5,
                 va="bottom", ha="left", color="#444444", gid="credit", parse_math=False)
     figure.text(0.05, 0.965, "Where the Russian border guards leave and where they stay", fontsize=12,
                 fontweight="bold", ha="left", va="bottom", parse_math=False)
@@ -588,8 +603,7 @@ def _region_words(entry: MapPlace) -> str:
     """A region the map cannot draw, in words: what the content says, the article's words, the map's note."""
     place = entry.place
     quote = f" The article: \u201c{place.evidence.fragments[0]}\u201d." if place.evidence.fragments else ""
-    sources = f" Sources: {', '.join(place.evidence.sources)}." if place.evidence.sources else ""
-    return f"{place.name}: {place.description or place.role}{quote}{sources} {entry.note}"
+    return f"{place.name}: {place.description or place.role}{quote} {entry.note}"
 
 
 def _count_word(number: int) -> str:
@@ -619,10 +633,10 @@ def _map_alt_text(course: Course, entries: list[MapPlace]) -> str:
             parts.append(f"A star marks {entry.place.name}.")
         elif entry.place.type == "region" and entry.point is None and entry.country is None:
             parts.append(_region_words(entry))
-    moved = [e for e in entries if e.point and e.province and "moved" in e.note]
+    moved = [e for e in entries if e.point and e.province and "right by the border" in e.note]
     for entry in moved:
-        parts.append(entry.note.split("Province outline from the map data. ", 1)[-1])
-    parts.append("Caveat: " + map_caveats().get("Scale", ""))
+        parts.append(entry.note.split("Outlined on the map. ", 1)[-1])
+    parts.append(caption_note())
     return " ".join(parts)
 
 
@@ -682,8 +696,7 @@ def map_figure(selected: str | None = None, course: Course | None = None, width:
     figure.lessons_border_km = {code: border_length_km(code) for code in ("TUR", "IRN")
                                 if any(e.country == code for e in entries)}
     set_alt_text(figure, _map_alt_text(course, entries))
-    figure.lessons_caption = data_credit() + " Caveats: " + " ".join(
-        f"{title}: {text}" for title, text in map_caveats().items())
+    figure.lessons_caption = f"{data_credit()} {caption_note()}"
     entry = _resolve_selection(entries, selected)
     _highlight(figure, entry)
     if selected is not None and entry is None:
@@ -703,7 +716,7 @@ def place_html(course: Course, entry: MapPlace) -> str:
         name = data.provinces[entry.province].name
         return (f'<section aria-label="{escape(name)}"><h4>{escape(name)}</h4>'
                 f"<p>The article does not mention {escape(name)}, and the course content says nothing about it. "
-                f"{escape(entry.note)} ISO 3166-2 code {escape(entry.province)}.</p></section>")
+                f"{escape(entry.note)}</p></section>")
     place = entry.place
     rows = [("Type", place.type), ("What happens there", place.role)]
     if place.description:
@@ -713,8 +726,6 @@ def place_html(course: Course, entry: MapPlace) -> str:
     rows.append(("Confidence", place.confidence or "not graded"))
     if place.capital:
         rows.append(("Capital", place.capital))
-    if entry.province:
-        rows.append(("ISO 3166-2", entry.province))
     rows.append(("On the map", entry.note))
     events = [e for e in course.events_in_order() if place.id in e.places]
     table = "".join(f'<tr><th scope="row" style="text-align:left;vertical-align:top;padding-right:1em">'
@@ -729,10 +740,10 @@ def place_html(course: Course, entry: MapPlace) -> str:
 
 
 def caveats_html() -> str:
-    """The map data's caveats from SOURCES.md, as an HTML list under a heading."""
+    """What a learner should know about the map (SOURCES.md's learner notes), as an HTML list under a heading."""
     items = "".join(f"<li><strong>{escape(title)}.</strong> {escape(text)}</li>"
-                    for title, text in map_caveats().items())
-    return (f'<details class="lessons-map-caveats"><summary>About the map data: credit and caveats</summary>'
+                    for title, text in learner_notes().items())
+    return (f'<details class="lessons-map-caveats"><summary>About the map: credit and caveats</summary>'
             f"<p>{escape(data_credit())}</p><ul>{items}</ul></details>")
 
 

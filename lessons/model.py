@@ -36,6 +36,7 @@ class Source:
     title: str
     outlet: str
     url: str
+    outlet_type: str = "news"  # official | news | reference: what publishes it; official is the strongest
     published: str | None = None
     note: str | None = None
 

@@ -95,7 +95,7 @@ def timeline(course=None, themes=None, actors=None, include_background: bool = T
 
 def course_map(course=None, selected: str | None = None, **_ignored) -> View:
     """The map (with alt text and caption), then every place on it with what the article and sources say."""
-    from .map import caveats_html, map_caveats, map_figure, map_places, place_html
+    from .map import caveats_html, learner_notes, map_figure, map_places, place_html
 
     course = resolve_course(course)
     figure = map_figure(selected, course)
@@ -106,7 +106,7 @@ def course_map(course=None, selected: str | None = None, **_ignored) -> View:
             f'<h4>The places on the map</h4><ul class="lessons-places">{listing}</ul>{caveats_html()}</div>')
     text = [_figure_text(figure), "", "The places on the map:"]
     text += [f"- {entry.place.name}: {entry.place.role}" for entry in places]
-    text += ["", *(f"{title}: {caveat}" for title, caveat in map_caveats().items())]
+    text += ["", *(f"{title}: {caveat}" for title, caveat in learner_notes().items())]
     return View(html, "\n".join(text))
 
 

@@ -75,17 +75,35 @@ def _whose_words(course, claim) -> str:
     return claim_words(course, claim)
 
 
-def _name_of(course: Course, item_id: str) -> str:
-    """A readable name for any id (actor, place, event, term ...), falling back to the id."""
-    try:
-        item = course.get(item_id)
-    except KeyError:
-        return item_id
+def _shortened(text: str, words: int = 10) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + ("\u2026" if len(parts) > words else "")
+
+
+def display_name(course: Course, item) -> str:
+    """What a learner reads for an item: its name, title or term; a claim by who says what; never an id."""
     for attribute in ("name", "title", "term"):
         value = getattr(item, attribute, None)
         if value:
             return value
-    return item_id
+    if item.kind == "claim":
+        speaker = course.actors.get(item.speaker)
+        who = speaker.name if speaker else "the article"
+        return f"{who} {item.verb} \u201c{_shortened(item.quote)}\u201d"
+    if item.kind == "misconception":
+        return f"the mistaken belief \u201c{_shortened(item.belief.rstrip('.'))}\u201d"
+    if item.kind == "number":
+        return f"the number in \u201c{item.wording}\u201d"
+    return item.kind
+
+
+def _name_of(course: Course, item_id: str) -> str:
+    """A readable name for any id (actor, place, event, term ...)."""
+    try:
+        item = course.get(item_id)
+    except KeyError:
+        return item_id
+    return display_name(course, item)
 
 
 def _confidence(item) -> str:
@@ -184,8 +202,8 @@ def _fields(course: Course, item) -> list[tuple[str, str]]:
             fields.append(("How it is dated", date.inference or "the year is inferred"))
         if date.discrepancy:
             fields.append(("Date in other sources", _other_sources_date(date)))
-            fields.append(("Other sources say", f"{date.discrepancy.note} "
-                           f"[{', '.join(date.discrepancy.sources)}]"))
+            fields.append(("Other sources say", date.discrepancy.note))
+            fields.append(("Their sources", ev.sources_text(ev.cited_sources(course, date.discrepancy.sources))))
         if item.actors:
             fields.append(("Who", ", ".join(_name_of(course, i) for i in item.actors)))
         if item.places:
@@ -227,8 +245,7 @@ def _fields(course: Course, item) -> list[tuple[str, str]]:
 
 def _heading(course: Course, item) -> str:
     if item.kind == "misconception":
-        label = f"Misconception {item.facts_id}" if item.facts_id else "Misconception"
-        return f"{label}: a common mistake, corrected below"
+        return "Misconception: a common mistake, corrected below"
     name = _name_of(course, item.id)
     return f"{item.kind.capitalize()}: {name}"
 
@@ -268,12 +285,11 @@ _COLUMNS = {
     "numbers": [("Wording", lambda c, i: f"\u201c{i.wording}\u201d"), ("Refers to", lambda c, i: i.refers_to),
                 ("What the sources say", lambda c, i: i.check)],
     "terms": [("Term", lambda c, i: i.term), ("Definition", lambda c, i: i.definition)],
-    "flags": [("Flag", lambda c, i: i.facts_id or ""), ("Problem", lambda c, i: i.title),
+    "flags": [("Problem", lambda c, i: i.title),
               ("Severity", lambda c, i: i.severity),
               ("The article says", lambda c, i: f"\u201c{i.article_says}\u201d"),
               ("Correction", lambda c, i: i.correction)],
-    "misconceptions": [("Trap", lambda c, i: i.facts_id or ""),
-                       ("Misconception (not true)", lambda c, i: i.belief),
+    "misconceptions": [("Misconception (not true)", lambda c, i: i.belief),
                        ("Correction", lambda c, i: i.correction)],
 }
 
@@ -316,13 +332,9 @@ def show_table(kind: str, ids=None, course: Course | None = None) -> View:
 
 
 def _source_view(sources) -> View:
-    items_html = "".join(
-        f'<li>[{escape(s.id)}] <a href="{escape(s.url)}" rel="noopener" target="_blank">{escape(s.title)}</a>'
-        f", {escape(s.outlet)}" + (f", {escape(s.published)}" if s.published else "")
-        + (f' <span class="lessons-note">({escape(s.note)})</span>' if s.note else "") + "</li>"
-        for s in sources)
-    text = "\n".join(f"[{s.id}] {s.citation} {s.url}" for s in sources)
-    return View(f"<h4>Sources</h4><ul>{items_html}</ul>", "Sources\n" + text)
+    """A list of sources asked for by name: every one shown, none behind "More sources"."""
+    sources = list(sources)
+    return View(ev.sources_html(sources, shown=len(sources)), ev.sources_text(sources, shown=len(sources)))
 
 
 def _source_number(source_id: str) -> tuple[int, str]:

@@ -16,10 +16,12 @@ VALID = {
         - id: S1
           title: "Putin, Pashinian Agree On Withdrawal Of Russian Troops From Some Armenian Regions"
           outlet: RFE/RL
+          outlet_type: news
           url: https://rferl.org/amp/karabakh-pashinian-putin-turkey-iran-csto/32939732.html
         - id: S29
           title: Statement by the Prime Minister of the Republic of Armenia
           outlet: Armenian Government
+          outlet_type: official
           url: https://www.primeminister.am/en/
     """,
     "actors.yaml": """

@@ -109,7 +109,7 @@ def test_worksheet_export_has_every_question_no_answers_no_code_and_no_instructo
     for question in questions:
         assert " ".join(question.prompt.split()) in text, question.id
         assert " ".join(question.explanation.split()) not in text, question.id
-    assert "<details>" not in sheet and "Show answer" not in sheet and "Answer:</strong>" not in sheet
+    assert "<details><summary>Show answer" not in sheet and "Show answer" not in sheet and "Answer:</strong>" not in sheet
     assert "show_item(" not in sheet and "checkpoint(" not in sheet  # no code on a worksheet
     assert "Worksheets" in (tmp_path / "worksheet" / "index.html").read_text(encoding="utf-8")
     # The plain export still has the answers behind their reveals.

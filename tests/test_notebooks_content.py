@@ -227,20 +227,30 @@ def test_quotations_are_verbatim_from_the_article_or_the_data(slug, corpus):
             assert normalise(quoted) in corpus, f"{slug}: \u201c{quoted}\u201d is not in the article or data"
 
 
+HIDDEN_SOURCES = re.compile(r"<!-- more sources: ([^>]*?) -->")
+LINK_TARGET = re.compile(r"\]\((https?://[^)\s]+)\)")
+
+
 @pytest.mark.parametrize("slug", LESSONS)
-def test_citations_name_known_sources(slug, course):
+def test_citations_are_links_to_known_sources(slug, course):
+    """Prose cites a source as a link named by its outlet; the rest of its sources sit in a hidden comment."""
+    urls = {source.url for source in course.sources.values()}
     for text in cells(slug, "markdown"):
-        for source_id in CITATION.findall(text):
-            assert source_id in course.sources, f"{slug}: unknown source [{source_id}]"
+        shown = HIDDEN_SOURCES.sub("", text)
+        assert not CITATION.search(shown), f"{slug}: cite {CITATION.search(shown).group(0)} as a link, not a number"
+        for url in LINK_TARGET.findall(text):
+            assert url in urls, f"{slug}: {url} is not a source in lessons/data/sources.yaml"
+        for hidden in HIDDEN_SOURCES.findall(text):
+            for source_id in hidden.split(", "):
+                assert source_id in course.sources, f"{slug}: unknown source {source_id} in a hidden list"
 
 
 @pytest.mark.parametrize("slug", LESSONS)
 def test_code_cells_name_only_data(slug, course):
-    """Code cells pass ids, FACTS.md numbers, lesson names and article fragments: never a typed fact."""
+    """Code cells pass ids, lesson names and article fragments: never a typed fact, nor a FACTS.md number."""
     from lessons import questions
 
     known = set(course.sources) | {item.id for item in course.items()}
-    numbered = {item.facts_id for table in (course.flags, course.misconceptions) for item in table.values()}
     for name, args in calls(slug):
         for arg in args:
             values = arg if isinstance(arg, list) else [arg]
@@ -255,7 +265,7 @@ def test_code_cells_name_only_data(slug, course):
                                                          "flags", "misconceptions", "sources"):
                     continue
                 else:
-                    assert value in known or value in numbered, f"{slug}: {name}({value!r}) names no content item"
+                    assert value in known, f"{slug}: {name}({value!r}) names no content item"
 
 
 @pytest.mark.parametrize("slug", LESSONS)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from html import escape
+from html import escape, unescape
 from types import SimpleNamespace
 
 import pytest
@@ -144,7 +144,8 @@ def test_every_item_renders_with_all_its_evidence(course):
             assert escape(fragment) in html, (item.id, fragment)
             assert fragment in view.text, (item.id, fragment)
         for source_id in item.evidence.sources:
-            assert f"[{source_id}]" in html and f"[{source_id}]" in view.text, (item.id, source_id)
+            source = course.sources[source_id]
+            assert escape(source.url) in html and source.citation in view.text, (item.id, source_id)
 
 
 @pytest.mark.parametrize("kind", ["actors", "places", "events", "claims", "numbers", "terms", "flags",
@@ -166,9 +167,11 @@ def test_events_table_is_in_date_order(course):
 def test_sources_for_items_are_exactly_those_cited(course):
     flags = list(course.flags.values())
     cited = {s for flag in flags for s in flag.evidence.sources}
-    text = views.show_sources(for_items=[f.id for f in flags], course=course).text
-    shown = set(re.findall(r"^\[([^\]]+)\]", text, flags=re.MULTILINE))
+    html = views.show_sources(for_items=[f.id for f in flags], course=course).html
+    by_url = {source.url: source.id for source in course.sources.values()}
+    shown = {by_url[unescape(url)] for url in re.findall(r'href="([^"]+)"', html)}
     assert shown == cited
+    assert "More sources" not in html  # a list of sources asked for shows every one
 
 
 def test_items_without_a_confidence_grade_render(hostile_course):
@@ -212,3 +215,31 @@ def test_progress_location_in_an_export_names_no_folder_of_this_machine(monkeypa
     exported = show_progress_location()
     assert str(tmp_path) not in exported._repr_html_() and str(tmp_path) not in str(exported)
     assert "This exported page keeps no progress." in exported._repr_html_()
+
+
+def test_sources_show_the_two_strongest_and_keep_the_rest_behind_more_sources(course):
+    from lessons import evidence as ev
+    from lessons.model import Evidence
+
+    by_type = {}
+    for source in course.sources.values():
+        by_type.setdefault(source.outlet_type, []).append(source.id)
+    listed = [by_type["reference"][0], by_type["news"][0], by_type["reference"][1], by_type["official"][0]]
+    html = ev.evidence_html(course, Evidence(fragments=(), sources=tuple(listed)))
+    shown, more = html.split("<details>")
+    # official first, then news; the two reference works wait behind the disclosure, in the order listed
+    for source_id in (by_type["official"][0], by_type["news"][0]):
+        assert escape(course.sources[source_id].url) in shown
+    assert "More sources (2)" in more
+    assert more.index(escape(course.sources[listed[0]].url)) < more.index(escape(course.sources[listed[2]].url))
+    text = ev.evidence_text(course, Evidence(fragments=(), sources=tuple(listed)))
+    assert text.splitlines()[0] == f"Source: {course.sources[by_type['official'][0]].citation}"
+    assert text.splitlines()[-1].startswith("More sources: ")
+    assert not re.search(r"\bS[0-9]+\b", html + text)
+
+
+def test_two_sources_or_fewer_need_no_disclosure(course):
+    from lessons import evidence as ev
+    from lessons.model import Evidence
+
+    assert "<details>" not in ev.evidence_html(course, Evidence(fragments=(), sources=("S2", "S3")))

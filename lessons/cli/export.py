@@ -175,15 +175,16 @@ def execute(path: Path, env: dict[str, str], timeout: int, kernel_log: Path):
     return notebook
 
 
-def convert(notebook, worksheet: bool = False) -> str:
+def convert(notebook) -> str:
     """The notebook as HTML body content only (nbconvert's basic template: no scripts, no CDN).
 
-    A worksheet leaves out the code: a printed page needs the questions and the material, not the calls.
+    Pages leave out the code: a reader needs the material and the questions, not the calls that show them
+    (which name the course's internal ids).
     """
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name="basic", exclude_input_prompt=True, exclude_output_prompt=True,
-                            exclude_input=worksheet, embed_images=True)
+                            exclude_input=True, embed_images=True)
     body, _resources = exporter.from_notebook_node(notebook)
     return body
 
@@ -240,7 +241,7 @@ def export_site(lessons, notebooks_dir: Path, outdir: Path, timeout: int = CELL_
             progress = f"[{number}/{len(lessons)}] {entry.file}"
             try:
                 notebook = execute(notebooks_dir / entry.file, env, timeout, Path(progress_dir) / "kernel.log")
-                bodies.append(link_lessons(convert(notebook, worksheet), pages))
+                bodies.append(link_lessons(convert(notebook), pages))
             except BaseException:
                 print(f"{progress}: failed after {time.monotonic() - started:.1f} s", file=sys.stderr, flush=True)
                 raise
