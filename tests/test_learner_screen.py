@@ -189,8 +189,14 @@ def reachable_views(course) -> list[tuple[str, str]]:
     shown.append(("events table", html_text(timeline_view.events_table(course=course)._repr_html_())))
     for entry in course_map.map_places(course):
         shown.append(("map panel", html_text(course_map.place_html(course, entry))))
-    figure = course_map.map_figure(course=course)
-    shown += [("map caption", figure.lessons_caption), ("map alt text", figure.lessons_alt_text)]
+    from lessons.regional import regional_map_figure
+
+    for what, figure in (("map", course_map.map_figure(course=course)),
+                         ("regional map", regional_map_figure(course)),
+                         ("timeline figure", timeline_view.timeline_figure(course=course)),
+                         ("relationship figure", claims.relationship_figure(course=course))):
+        shown += [(f"{what} caption", getattr(figure, "lessons_caption", "")),
+                  (f"{what} alt text", figure.lessons_alt_text)]
     shown.append(("claims view", html_text(claims.claims_html(course))))
     for question in course.extra["question"].values():
         for result in (None, questions.Result("wrong", 0.0, "Not quite.")):

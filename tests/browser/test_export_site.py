@@ -159,7 +159,7 @@ def test_page_offline_complete_and_accessible(context, exported, course, name):
             questions = shown + closing_questions(course, lesson)
             first = reveals.first
             assert not first.locator(".lessons-explanation").is_visible()
-            first.locator("summary").focus()
+            first.locator(":scope > summary").focus()
             page.keyboard.press("Enter")  # opens the reveal from the keyboard
             assert _normalise(questions[0].explanation) in _normalise(first.inner_text())
             source = (REPO / "notebooks" / f"{lesson}.ipynb").read_text(encoding="utf-8")
