@@ -165,8 +165,7 @@ def date_words(event: Event) -> str:
         other = date.discrepancy
         from .dates import format_date
 
-        parts.append(f"other sources: {format_date(other.precision, other.start, other.end)} "
-                     f"[{', '.join(other.sources)}]: {other.note}")
+        parts.append(f"other sources: {format_date(other.precision, other.start, other.end)}: {other.note}")
     return "; ".join(parts)
 
 
@@ -847,7 +846,7 @@ def event_html(course: Course, event: Event, number: int | None = None) -> str:
         other = date.discrepancy
         flag = course.flags.get(other.flag) if other.flag else None
         rows.append(("Other sources say", f"{format_date(other.precision, other.start, other.end)} "
-                     f"(precision: {other.precision}) [{', '.join(other.sources)}]: {other.note}"))
+                     f"(precision: {other.precision}): {other.note}"))
         if flag:
             rows.append(("Flag", f"{flag.title} ({flag.severity})"))
     rows.append(("Lanes", ", ".join(THEME_LABELS.get(t, t) for t in event.themes)))

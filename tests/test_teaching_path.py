@@ -92,10 +92,11 @@ def test_lateral_reading_comes_before_lesson_08_shows_the_answer(course):
 
 def test_outlets_activity_names_only_known_sources_and_asks_learners_to_look_up_the_rest(course):
     text = next(t for t in cells("08-checking-sources", "markdown") if t.startswith("### Who publishes the sources"))
-    cited = re.findall(r"\[(S\d+)\]", text)
-    assert cited and all(source in course.sources for source in cited)
+    cited = re.findall(r"\]\((https?://[^)\s]+)\)", text)  # sources are cited as links named by outlet
+    urls = {source.url for source in course.sources.values()}
+    assert cited and all(url in urls for url in cited)
     for source in ("S15", "S9", "S13", "S23"):  # the outlets learners look up themselves
-        assert f"[{source}]" in text
+        assert course.sources[source].url in text
     assert "Find out for yourself" in text
 
 
