@@ -210,12 +210,16 @@ def _build_date(raw: dict, report: Callable[[str, str], None]) -> model.EventDat
             return None
         discrepancy = model.Discrepancy(
             note=other["note"], sources=tuple(other["sources"]), precision=other["precision"],
-            value=other["value"], start=other_start, end=other_end, flag=other.get("flag"))
+            value=other["value"], start=other_start, end=other_end, flag=other.get("flag"),
+            said_by=other.get("said_by", "other sources"))
     if raw.get("year_inferred") and not raw.get("inference"):
         report("date.inference", "year_inferred is true, so say why in `inference`")
+    if raw.get("approximate") and not raw.get("inference"):
+        report("date.inference", "approximate is set, so say in `inference` how rough the date is")
     return model.EventDate(
         precision=raw["precision"], value=raw["value"], start=start, end=end, wording=raw.get("wording"),
-        year_inferred=raw.get("year_inferred", False), inference=raw.get("inference"), discrepancy=discrepancy)
+        year_inferred=raw.get("year_inferred", False), inference=raw.get("inference"), discrepancy=discrepancy,
+        approximate=tuple(raw.get("approximate", ())))
 
 
 def build_item(kind: str, raw: dict, report: Callable[[str, str], None]):

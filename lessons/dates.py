@@ -15,8 +15,11 @@ _FORMS = {
     "month": (re.compile(r"^\d{4}-\d{2}$"), "YYYY-MM"),
     "season": (re.compile(r"^\d{4}-(spring|summer|autumn|winter)$"), "YYYY-spring|summer|autumn|winter"),
     "year": (re.compile(r"^\d{4}$"), "YYYY"),
-    "range": (re.compile(r"^\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}$"), "YYYY-MM-DD/YYYY-MM-DD"),
+    # A range's ends may each be a day, a month or a year: "1991/2023-09" is 1991 to September 2023.
+    "range": (re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?/\d{4}(-\d{2}(-\d{2})?)?$"),
+              "START/END, each YYYY-MM-DD, YYYY-MM or YYYY"),
 }
+_END_PRECISION = {4: "year", 7: "month", 10: "day"}  # length of a range end -> its precision
 
 
 class DateError(ValueError):
@@ -63,10 +66,29 @@ def resolve(precision: str, value: str) -> tuple[dt.date, dt.date]:
         year = int(value)
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
     start_text, end_text = value.split("/")
-    start, end = _day(start_text), _day(end_text)
+    start = resolve(_END_PRECISION[len(start_text)], start_text)[0]
+    end = resolve(_END_PRECISION[len(end_text)], end_text)[1]
     if end < start:
         raise DateError(f"range {value!r} ends before it starts")
     return start, end
+
+
+def format_value(precision: str, value: str, approximate: tuple[str, ...] = ()) -> str:
+    """Render an authored value at its own precision; a range's ends each at theirs, "about" where approximate."""
+    if precision != "range":
+        start, end = resolve(precision, value)
+        text = format_date(precision, start, end)
+        return f"about {text}" if approximate else text
+    ends = value.split("/")
+    if all(len(end) == 10 for end in ends) and not approximate:
+        return format_date("range", *resolve("range", value))
+    words = []
+    for which, end_text in zip(("start", "end"), ends):
+        precision_of_end = _END_PRECISION[len(end_text)]
+        first, last = resolve(precision_of_end, end_text)
+        text = format_date(precision_of_end, first, last)
+        words.append(f"about {text}" if which in approximate else text)
+    return " \u2013 ".join(words)
 
 
 def format_date(precision: str, start: dt.date, end: dt.date) -> str:

@@ -20,7 +20,7 @@ class Item:
     id: str
     evidence: Evidence
     background: bool = False  # True when the item rests only on outside sources, not on the article
-    confidence: str | None = None  # high | medium | low, as FACTS.md grades it; None for opinion (n/a)
+    confidence: str | None = None  # high | medium | low-medium | low, as FACTS.md grades it; None for opinion (n/a)
     facts_id: str | None = None  # the FACTS.md row this item comes from, e.g. "A1", "E8", "T2"
 
     @property
@@ -89,6 +89,13 @@ class Discrepancy:
     start: dt.date
     end: dt.date
     flag: str | None = None  # flag id, e.g. "f1_france24_month"
+    said_by: str = "other sources"  # who gives this date, in a learner's words, e.g. "one report (Tavush only)"
+
+    @property
+    def label(self) -> str:
+        from .dates import format_date
+
+        return format_date(self.precision, self.start, self.end)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -103,6 +110,7 @@ class EventDate:
     year_inferred: bool = False
     inference: str | None = None  # why the year or day was resolved as it was
     discrepancy: Discrepancy | None = None
+    approximate: tuple[str, ...] = ()  # which ends ("start", "end") the sources give only roughly
 
     @property
     def midpoint(self) -> dt.date:
@@ -111,9 +119,21 @@ class EventDate:
     @property
     def label(self) -> str:
         """A human-readable form of the resolved date, at its precision."""
-        from .dates import format_date
+        from .dates import format_value
 
-        return format_date(self.precision, self.start, self.end)
+        return format_value(self.precision, self.value, self.approximate)
+
+    @property
+    def readings(self) -> tuple[tuple[str, str], ...]:
+        """(who, date) pairs: the article's reading and, where sources differ, theirs, with equal weight."""
+        if self.discrepancy is None:
+            return (("", self.label),)
+        return (("the article's reading", self.label), (self.discrepancy.said_by, self.discrepancy.label))
+
+    @property
+    def in_words(self) -> str:
+        """The date, or both readings labelled by who gives them, e.g. "the article's reading: March 2024; ..."."""
+        return "; ".join(f"{who}: {when}" if who else when for who, when in self.readings)
 
 
 @dataclass(frozen=True, kw_only=True)

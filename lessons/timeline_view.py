@@ -154,7 +154,8 @@ def describe_filters(selection: Selection) -> str:
 def date_words(event: Event) -> str:
     """The resolved date with its precision, the article's words, the inference and any discrepancy."""
     date = event.date
-    parts = [f"{date.label} (precision: {date.precision})"]
+    first = f"the article's reading: {date.label}" if date.discrepancy else date.label
+    parts = [f"{first} (precision: {date.precision})"]
     if date.wording:
         parts.append(f"article: \u201c{date.wording}\u201d")
     if date.year_inferred:
@@ -163,20 +164,12 @@ def date_words(event: Event) -> str:
         parts.append(f"resolved as: {date.inference}")
     if date.discrepancy:
         other = date.discrepancy
-        from .dates import format_date
-
-        parts.append(f"other sources: {format_date(other.precision, other.start, other.end)}: {other.note}")
+        parts.append(f"{other.said_by}: {other.label}: {other.note}")
     return "; ".join(parts)
 
 
 def _short_date(event: Event) -> str:
-    text = event.date.label
-    if event.date.discrepancy:
-        from .dates import format_date
-
-        other = event.date.discrepancy
-        text += f" (sources: {format_date(other.precision, other.start, other.end)})"
-    return text
+    return event.date.in_words
 
 
 # --------------------------------------------------------------------------- the table
@@ -466,9 +459,10 @@ def _draw_mark(ax, start: dt.date, end: dt.date, precision: str, y: float, colou
     x0 = _num(start)
     if precision == "day":
         if style == "other":
-            return ax.add_artist(Line2D([x0 + 0.5], [y], marker="X", markersize=MARKER_POINTS + 1, color="black",
-                                        markerfacecolor="white", markeredgewidth=1.2, linestyle="none", gid=gid,
-                                        zorder=4, clip_on=False))
+            # As large and as strongly coloured as the article's point: the sources' reading has equal weight.
+            return ax.add_artist(Line2D([x0 + 0.5], [y], marker="D", markersize=MARKER_POINTS, color=colour,
+                                        markerfacecolor=colour, markeredgecolor="black", markeredgewidth=1.2,
+                                        linestyle="none", gid=gid, zorder=4, clip_on=False))
         # A day's point is never clipped: one on the panel's last day would be cut in half.
         return ax.add_artist(Line2D([x0 + 0.5], [y], marker="o", markersize=MARKER_POINTS, linestyle="none",
                                     gid=gid, markerfacecolor=colour if filled else "white", markeredgecolor=colour,
@@ -586,7 +580,7 @@ LEGEND_ENTRIES = (
     ("point", "article event dated to a day (point)"),
     ("bar", "article event: month, season, year or range (bar)"),
     ("hollow", "background event (hollow; not in the article)"),
-    ("other", "date in other sources where the article differs"),
+    ("other", "date the sources give where it differs (diamond or hatched bar)"),
     ("star", "N* = year not stated in the article, inferred"),
     ("selected", "selected event (outlined)"),
 )
@@ -613,8 +607,8 @@ def _legend(figure, bottom: float, height: float, full_height: float):
                     markeredgewidth=1.6)
         elif symbol == "other":
             ax.plot([x - 0.1, x + 0.1], [y, y], linestyle=":", color="black", linewidth=1.2)
-            ax.plot([x - 0.1], [y], marker="X", color="black", markerfacecolor="white",
-                    markersize=MARKER_POINTS + 1)
+            ax.plot([x - 0.1], [y], marker="D", color=GREY, markerfacecolor=GREY, markeredgecolor="black",
+                    markersize=MARKER_POINTS)
         elif symbol == "bar":
             ax.add_patch(Rectangle((x - 0.12, y - 0.04), 0.24, 0.08, color=GREY))
         elif symbol == "selected":
@@ -630,8 +624,7 @@ _LEGEND_SVG = {
     "bar": f'<rect x="2" y="4" width="20" height="6" fill="{GREY}"/>',
     "hollow": f'<circle cx="12" cy="7" r="3.6" fill="white" stroke="{GREY}" stroke-width="1.6"/>',
     "other": ('<line x1="7" y1="7" x2="22" y2="7" stroke="black" stroke-width="1.2" stroke-dasharray="1.2 2"/>'
-              '<path d="M4.6 2.8 7 5.2 9.4 2.8 11.2 4.6 8.8 7 11.2 9.4 9.4 11.2 7 8.8 4.6 11.2 2.8 9.4 5.2 7 '
-              '2.8 4.6Z" fill="white" stroke="black" stroke-width="1"/>'),
+              f'<path d="M7 2.5 11.5 7 7 11.5 2.5 7Z" fill="{GREY}" stroke="black" stroke-width="1"/>'),
     "star": "",
     "selected": '<rect x="2" y="2" width="20" height="10" fill="none" stroke="black" stroke-width="1.8"/>',
 }
@@ -689,8 +682,6 @@ def _key(figure, events, numbers, layout: _Layout, top: float, width: float, ful
 
 
 def _alt_text(selection: Selection, events, panels) -> str:
-    from .dates import format_date
-
     count = len(events)
     years = sorted({e.date.start.year for e in events} | {e.date.end.year for e in events})
     lanes = Counter(t for e in events for t in e.themes if t in selection.themes)
@@ -715,19 +706,18 @@ def _alt_text(selection: Selection, events, panels) -> str:
         other = event.date.discrepancy
         if other:
             parts.append(f"Dates differ for event {selection.numbers[event.id]}, {event.title}: "
-                         f"{event.date.label} by the article's reading, "
-                         f"{format_date(other.precision, other.start, other.end)} in other sources "
-                         f"(cross or hatched mark joined by a dotted line).")
+                         f"{event.date.in_words} (the second reading is a diamond or hatched mark joined "
+                         f"by a dotted line).")
     parts.append("Events in order: " + "; ".join(
-        f"{selection.numbers[e.id]}. {e.date.label}: {e.title}" for e in events) + ".")
+        f"{selection.numbers[e.id]}. {e.date.in_words}: {e.title}" for e in events) + ".")
     return " ".join(parts)
 
 
 CAPTION = ("Filled marks come from the article, hollow marks from background sources. A point is a day; a bar "
            "spans every day a month, season, year or range can mean. * marks a year the article does not "
-           "state (the reasoning is in the event panel and the table). A cross or hatched mark joined by a "
-           "dotted line is the date other sources give where the article differs. Numbers refer to the key "
-           "and to the events table.")
+           "state (the reasoning is in the event panel and the table). Where the sources date an event "
+           "differently, their reading is a diamond or hatched mark joined to the article's by a dotted line; "
+           "the two readings have equal weight. Numbers refer to the key and to the events table.")
 
 
 def _title(events) -> str:
@@ -830,7 +820,8 @@ def event_html(course: Course, event: Event, number: int | None = None) -> str:
     """One event as escaped HTML: article wording, resolved date and precision, actors, places and evidence."""
     date = event.date
     heading = f"{number}. {event.title}" if number is not None else event.title
-    rows = [("Date", f"{date.label} \u2014 precision: {PRECISION_WORDS.get(date.precision, date.precision)}")]
+    date_name = "Date, by the article's reading" if date.discrepancy else "Date"
+    rows = [(date_name, f"{date.label} \u2014 precision: {PRECISION_WORDS.get(date.precision, date.precision)}")]
     if date.wording:
         rows.append(("The article's words", f"\u201c{date.wording}\u201d"))
     else:
@@ -841,14 +832,12 @@ def event_html(course: Course, event: Event, number: int | None = None) -> str:
     elif date.inference:
         rows.append(("How the date was resolved", date.inference))
     if date.discrepancy:
-        from .dates import format_date
-
         other = date.discrepancy
         flag = course.flags.get(other.flag) if other.flag else None
-        rows.append(("Other sources say", f"{format_date(other.precision, other.start, other.end)} "
-                     f"(precision: {other.precision}): {other.note}"))
+        rows.append((f"Date, by {other.said_by}", f"{other.label} (precision: {other.precision}): {other.note}"))
         if flag:
-            rows.append(("Flag", f"{flag.title} ({flag.severity})"))
+            sure = f"; how sure the correction is: {flag.confidence}" if flag.confidence else ""
+            rows.append(("What checking found", f"{flag.title} ({flag.severity}{sure})"))
     rows.append(("Lanes", ", ".join(THEME_LABELS.get(t, t) for t in event.themes)))
     rows.append(("Actors", ", ".join(actor_name(course, a) for a in event.actors) or "none named"))
     if event.places:

@@ -145,24 +145,15 @@ def _text_table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n\n".join(blocks)
 
 
-def _other_sources_date(date) -> str | None:
-    """The date other sources give when they disagree with the article, at its own precision."""
-    if date.discrepancy is None:
-        return None
-    from .dates import format_date
-
-    other = date.discrepancy
-    return format_date(other.precision, other.start, other.end)
-
-
 def _date_text(event) -> str:
+    """The date with the article's words; where sources differ, both readings, each labelled."""
     date = event.date
     text = date.label
     if date.wording:
         text += f" (article: \u201c{date.wording}\u201d)"
-    other = _other_sources_date(date)
-    if other:
-        text += f"; other sources: {other}"
+    if date.discrepancy:
+        other = date.discrepancy
+        text = f"the article's reading: {text}; {other.said_by}: {other.label}"
     return text
 
 
@@ -194,16 +185,20 @@ def _fields(course: Course, item) -> list[tuple[str, str]]:
         return fields
     if kind == "event":
         date = item.date
-        label = "Date the article gives" if date.discrepancy else "Date"
+        label = "Date, by the article's reading" if date.discrepancy else "Date"
         fields = [(label, date.label), ("Precision", date.precision)]
         if date.wording:
             fields.append(("Article's wording", f"\u201c{date.wording}\u201d"))
         if date.year_inferred or date.inference:
             fields.append(("How it is dated", date.inference or "the year is inferred"))
         if date.discrepancy:
-            fields.append(("Date in other sources", _other_sources_date(date)))
-            fields.append(("Other sources say", date.discrepancy.note))
-            fields.append(("Their sources", ev.sources_text(ev.cited_sources(course, date.discrepancy.sources))))
+            other = date.discrepancy
+            fields.append((f"Date, by {other.said_by}", other.label))
+            flag = course.flags.get(other.flag) if other.flag else None
+            if flag and flag.confidence:
+                fields.append(("How sure the correction is", flag.confidence))
+            fields.append(("What the sources say", other.note))
+            fields.append(("Their sources", ev.sources_text(ev.cited_sources(course, other.sources))))
         if item.actors:
             fields.append(("Who", ", ".join(_name_of(course, i) for i in item.actors)))
         if item.places:

@@ -143,7 +143,11 @@ def test_discrepancy_and_inferred_year_are_marked(mini):
     others = artists_with_prefix(figure, "discrepancy:")
     assert {a.get_gid().split(":")[1] for a in others} == {"interview"}
     point = others[0]
-    assert point.get_marker() == "X"
+    # The sources' day is drawn as large and as coloured as an article's point (equal weight).
+    from lessons.timeline_view import MARKER_POINTS
+
+    assert point.get_marker() == "D" and point.get_markerfacecolor() not in ("white", "none")
+    assert point.get_markersize() == MARKER_POINTS
     assert abs(point.get_xdata()[0] - ((dt.date(2024, 2, 22) - dt.date(1970, 1, 1)).days + 0.5)) < 1e-9
     assert artists_with_prefix(figure, "discrepancy-link:")
     labels = {t.get_gid().split(":")[1]: t.get_text() for t in artists_with_prefix(figure, "label:")}

@@ -184,9 +184,22 @@ def test_dates_the_sources_dispute_show_both_dates(course):
     assert disputed, "the content should date at least one event differently from the article (F1)"
     text = views.show_table("events", [e.id for e in disputed], course=course).text
     for event in disputed:
+        other = event.date.discrepancy
         item_text = views.show_item(event.id, course=course).text
-        assert "Date the article gives:" in item_text and "Date in other sources:" in item_text
-    assert text.count("other sources:") == len(disputed)
+        # Both readings are labelled by who gives them, the article's first only as the article's.
+        assert f"Date, by the article's reading: {event.date.label}" in item_text
+        assert f"Date, by {other.said_by}: {other.label}" in item_text
+        assert f"How sure the correction is: {course.flags[other.flag].confidence}" in item_text
+        assert f"the article's reading: {event.date.label}" in text and f"{other.said_by}: {other.label}" in text
+    assert text.count("the article's reading:") == len(disputed)
+
+
+def test_a_single_report_is_not_shown_as_other_sources(course):
+    # F3 rests on one report about Tavush only (graded low-medium): it must not read as "other sources".
+    event = course.events["troops_deployed_autumn_2020"]
+    assert event.date.discrepancy.said_by.startswith("one report")
+    assert "other sources" not in event.date.in_words
+    assert course.flags[event.date.discrepancy.flag].confidence == "low-medium"
 
 
 def test_progress_location_names_the_configured_folder(monkeypatch, tmp_path):
