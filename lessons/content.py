@@ -383,6 +383,7 @@ def _load(data: Path, seeds: Path) -> model.Course:
             if kind == "claim" and article is not None:
                 check_whose_words(checker, file, item, article.outlet_actor, tables["actor"])
 
+    _check_one_grade_per_fact(checker, tables)
     course = model.Course(
         article=article, sources=sources, actors=tables["actor"], places=tables["place"],
         events=tables["event"], claims=tables["claim"], numbers=tables["number"], terms=tables["term"],
@@ -391,6 +392,23 @@ def _load(data: Path, seeds: Path) -> model.Course:
     if checker.problems:
         raise ContentError(checker.problems)
     return course
+
+
+def _check_one_grade_per_fact(checker: _Checker, tables: dict[str, dict]) -> None:
+    """Items from the same fact-sheet row state one confidence grade between them."""
+    first: dict[str, tuple[str, model.Item]] = {}
+    for kind, table in tables.items():
+        for item in table.values():
+            if kind == "source" or not item.facts_id:
+                continue
+            if item.facts_id not in first:
+                first[item.facts_id] = (kind, item)
+                continue
+            other = first[item.facts_id][1]
+            if item.confidence != other.confidence:
+                checker.report(KIND_FILES[kind], item.id, "confidence",
+                               f"graded {item.confidence or 'n/a'}, but {other.id!r} from the same fact-sheet row "
+                               f"({item.facts_id}) is graded {other.confidence or 'n/a'}; state one grade")
 
 
 def check_whose_words(checker: _Checker, file: str, claim: model.Claim, outlet: str, actors: dict) -> None:

@@ -597,6 +597,9 @@ def build(raw_quizzes: dict[str, Any], raw_objectives: Any, course: model.Course
     for item_id, (file, question) in authored.items():
         check_evidence(checker, file, question, course.sources)
         check_references(checker, file, "question", question, REFERENCES)
+        if question.confidence is not None:
+            checker.report(file, item_id, "confidence", "a question states no grade of its own: the content item "
+                           "it is about (the one with its facts_id) states it once")
         derived = _derive(question, course, checker,
                           lambda field, message, file=file, item_id=item_id:
                           checker.report(file, item_id, field, message))
