@@ -47,6 +47,9 @@ def quiz_title(lesson: str) -> str:
     return " ".join("CSTO" if word.lower() == "csto" else word for word in title.split())
 
 
+CHANGED_NOTE = "You have changed your answer since this feedback: press Check to check the new one."
+
+
 def feedback_html(question: qs.Question, result: qs.Result | None, *, course: Course, attempts: int = 0,
                   hints_shown: int = 0, revealed: bool = False, saved_note: str = "") -> str:
     """The feedback for one question as escaped HTML: outcome in words and symbol, hints, then the
@@ -95,7 +98,10 @@ class QuestionView:
         self.result: qs.Result | None = None  # the grade of the last saved (non-empty) answer
         self.last_result: qs.Result | None = None  # the grade shown, which may be "empty"
         self.saved_note = ""
+        self._setting = False  # True while the course itself fills the controls (a saved answer)
         self.controls = self._make_controls()
+        for control in self.controls:
+            control.observe(self._answer_changed, names="value")
         self.heading = widgets.HTML(
             f'<h4 class="lessons-question-heading">Question {number} of {total}</h4>'
             f'<p class="lessons-prompt">{_html(question.prompt)}</p>'
@@ -181,6 +187,20 @@ class QuestionView:
 
     def set_answer(self, answer: Any) -> None:
         """Put an answer (e.g. a saved one) into the controls; values that no longer fit are left blank."""
+        self._setting = True
+        try:
+            self._fill(answer)
+        finally:
+            self._setting = False
+
+    def _answer_changed(self, _change) -> None:
+        """Feedback shown for an earlier answer says so once the learner changes it, so it is not misread."""
+        if self._setting or self.last_result is None or self.last_result.outcome == "empty":
+            return
+        self.saved_note = CHANGED_NOTE
+        self._render(self.last_result)
+
+    def _fill(self, answer: Any) -> None:
         qtype, controls = self.question.type, self.controls
         values = [choice.value for choice in self.choices]
         if qtype in ("single", "truefalse"):

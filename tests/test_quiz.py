@@ -299,3 +299,18 @@ def test_a_store_that_cannot_be_written_is_said_in_the_quiz_and_keeps_earlier_an
     assert "NOT being saved" in quiz_box.notice.value and 'role="alert"' in quiz_box.notice.value
     assert "1 earlier answer" in quiz_box.notice.value
     assert quiz_box.view("q_single").result is not None, "the answer saved before was not restored"
+
+
+def test_feedback_says_when_the_answer_has_changed_since(course, store):
+    from lessons.quiz_widgets import CHANGED_NOTE
+
+    view = make_quiz(course, store).view("q_numeric")
+    answer_with(view, "12")  # before any feedback there is nothing to mark as old
+    assert CHANGED_NOTE not in feedback_text(view)
+    view.check_button.click()
+    answer_with(view, "2,000")
+    assert CHANGED_NOTE in feedback_text(view) and "Not right" in feedback_text(view)
+    view.check_button.click()
+    assert CHANGED_NOTE not in feedback_text(view) and "Correct" in feedback_text(view)
+    view.set_answer("20")  # the course filling in a saved answer is not the learner changing it
+    assert CHANGED_NOTE not in feedback_text(view)

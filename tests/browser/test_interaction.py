@@ -226,9 +226,18 @@ def same_answer(question, first, second) -> bool:
 
 def answer_and_check(page, box, question, answer, expected_words: str, attempt: int | None = None) -> str:
     """Answer, press Check, wait for the outcome words (and the attempt number, if given); return the feedback."""
+    from lessons.quiz_widgets import CHANGED_NOTE
+
+    answered_before = box.locator(".lessons-outcome").count() > 0
     set_answer(page, box, question, answer)
     held = read_answer(box, question)
     assert same_answer(question, held, answer), f"{question.id}: the controls hold {held!r}, not {answer!r}"
+    if answered_before:
+        # The kernel says it has the new answer before Check is pressed: a value still in the browser's send
+        # buffer would otherwise be overtaken by the click and the old answer graded again.
+        if question.type in ("text", "numeric"):
+            box.locator("input[type=text]").press("Tab")
+        wait_for_text(box.locator(".lessons-feedback"), CHANGED_NOTE, f"{question.id} changed-answer note")
     box.locator("button.lessons-check").click()
     feedback = wait_for_text(box.locator(".lessons-feedback"), f"{expected_words}. ", f"{question.id} feedback")
     if attempt is not None:
