@@ -1,4 +1,5 @@
-"""Keep the course's generated contents current: the lesson list (README, 00) and the guide's per-lesson blocks."""
+"""Keep the course's generated contents current: the lesson list (README, 00), the guide's per-lesson blocks
+and its confidence block (what the course claims and how sure it is)."""
 from __future__ import annotations
 
 import json
@@ -14,6 +15,12 @@ START_NOTEBOOK = "00-start-here.ipynb"
 GUIDE = "notebooks/INSTRUCTOR-GUIDE.md"
 # In the guide, each lesson has `<!-- objectives NN-slug -->` and `<!-- misconceptions NN-slug -->` blocks.
 GUIDE_BLOCK = re.compile(r"(<!-- (objectives|misconceptions) (\S+) -->\n)(.*?)(<!-- /\2 -->)", re.DOTALL)
+# And one `<!-- confidence -->` block: what the course claims and how sure it is, from the data's grades.
+CONFIDENCE_START = "<!-- confidence -->"
+CONFIDENCE_END = "<!-- /confidence -->"
+CONFIDENCE_BLOCK = re.compile(rf"({re.escape(CONFIDENCE_START)}\n)(.*?)({re.escape(CONFIDENCE_END)})", re.DOTALL)
+# How the confidence block names a kind of item (plural: add "s"); any other kind goes by its own name.
+KIND_NAMES = {"question": "quiz question"}
 
 
 class TocError(Exception):
@@ -158,6 +165,91 @@ def render_misconceptions(course, ids: list[str]) -> str:
     return "\n".join(lines) or "- (this lesson shows no misconception of its own)"
 
 
+def confidence_grades() -> tuple[str, ...]:
+    """The confidence grades lessons/data/schema.yaml allows, strongest first, as the schema lists them."""
+    import yaml
+
+    from .content import DATA_DIR
+
+    schema = yaml.safe_load((DATA_DIR / "schema.yaml").read_text(encoding="utf-8"))
+    return tuple(schema["$defs"]["confidence"]["enum"])
+
+
+def kind_name(kind: str, count: int = 1) -> str:
+    """A kind of item in words, e.g. "quiz question", or "quiz questions" for a count other than one."""
+    name = KIND_NAMES.get(kind, kind)
+    return name if count == 1 else f"{name}s"
+
+
+def item_label(course, item) -> str:
+    """How the confidence block names an item: its name, title or words (never a misconception as fact)."""
+    from .attribution import short_label
+
+    kind = item.kind
+    if kind == "event":
+        return f"{item.title}, dated {item.date.label}"
+    if kind == "claim":
+        return f'{short_label(course.actors, item.speaker)}: "{item.quote}"'
+    if kind == "number":
+        return f'"{item.wording}": {item.refers_to.rstrip(".")}'
+    if kind == "misconception":
+        return f"*Misconception (not true):* {item.belief.rstrip('.')}"
+    if kind == "question":
+        return f"A question in the {item.lesson} quiz"
+    return next((getattr(item, field) for field in ("name", "title", "term", "text") if getattr(item, field, None)),
+                item.id)
+
+
+def _item_line(course, item, grade: str | None) -> str:
+    where = "; ".join(filter(None, (item.facts_id, f"`{item.id}`")))
+    return f"  - {item_label(course, item)}{f': {grade}' if grade else ''} ({where})"
+
+
+def render_confidence(course, grades: tuple[str, ...] | None = None) -> str:
+    """What the course claims and how sure it is, every grade exactly as the data gives it.
+
+    The article's publication date; each flag in lessons/data/flags.yaml; every other item graded below the
+    strongest grade the schema allows, by kind; then the items the data leaves ungraded.
+    """
+    top = (grades or confidence_grades())[0]
+    article = course.article
+    published = f"{article.published.day} {article.published:%B %Y}"
+    how = "inferred" if article.published_inferred else "as the article gives it"
+    lines = [f"**The article's publication date:** {published}, {how}; confidence: {article.published_confidence}. "
+             f"Why: {' '.join(article.published_reasoning.split())}", "",
+             "**The flags** (`lessons/data/flags.yaml`), where the article is wrong or imprecise:", ""]
+    for flag in course.flags.values():
+        sources = "".join(f"[{s}]" for s in flag.evidence.sources)
+        lines.append(f"- **{flag.facts_id or flag.id}.** {flag.title}. Severity: {flag.severity}. "
+                     f'The article\'s words: "{flag.article_says}". Confidence: {flag.confidence}. {sources}'.rstrip())
+
+    below: dict[str, list] = {}
+    ungraded: dict[str, list] = {}
+    for item in course.items():
+        if item.confidence is None:
+            ungraded.setdefault(item.kind, []).append(item)
+        elif item.confidence != top:
+            below.setdefault(item.kind, []).append(item)
+    lines += ["", f"**Items graded below {top}**, by kind (`lessons/data/`):", ""]
+    for kind, items in below.items():
+        if kind == "flag":
+            lines.append(f"- *{kind_name(kind, 2).capitalize()}:* {', '.join(f.facts_id or f.id for f in items)} "
+                         f"(above)")
+        else:
+            lines += [f"- *{kind_name(kind, 2).capitalize()}:*", *(_item_line(course, i, i.confidence) for i in items)]
+    if not below:
+        lines.append(f"- (none: every graded item is graded {top})")
+
+    if ungraded:
+        lines += ["", "**Not graded** (the data gives no confidence):", ""]
+        for kind, items in ungraded.items():
+            if kind in course.extra:  # quiz questions and objectives: counted, not listed
+                lines.append(f"- {len(items)} {kind_name(kind, len(items))}")
+            else:
+                lines += [f"- *{kind_name(kind, 2).capitalize()}:*", *(_item_line(course, i, None) for i in items)]
+    return "\n".join(lines)
+
+
 def _sync_guide(repo: Path, lessons: list[Entry], write: bool) -> bool:
     from .content import load_course  # imported here: only the guide's blocks need the content
 
@@ -170,6 +262,9 @@ def _sync_guide(repo: Path, lessons: list[Entry], write: bool) -> bool:
                if (kind, slug) not in found]
     if missing:
         raise TocError(f"{GUIDE} lacks the blocks {', '.join(missing)}")
+    if len(CONFIDENCE_BLOCK.findall(text)) != 1:
+        raise TocError(f"{GUIDE} needs exactly one {CONFIDENCE_START} ... {CONFIDENCE_END} block "
+                       f"(in the section 'What the course claims and how sure it is')")
 
     def fill(match: re.Match) -> str:
         kind, slug = match.group(2), match.group(3)
@@ -182,6 +277,7 @@ def _sync_guide(repo: Path, lessons: list[Entry], write: bool) -> bool:
         return f"{match.group(1)}{body}\n{match.group(5)}"
 
     new_text = GUIDE_BLOCK.sub(fill, text)
+    new_text = CONFIDENCE_BLOCK.sub(lambda m: f"{m.group(1)}{render_confidence(course)}\n{m.group(3)}", new_text)
     changed = new_text != text
     if changed and write:
         guide.write_text(new_text, encoding="utf-8")

@@ -299,6 +299,47 @@ def test_notebook_is_committed_clean(path):
         assert "attachments" not in cell or not cell["attachments"], f"{path.name}: a cell has attachments"
 
 
+INSTRUCTOR_NOTE = re.compile(r"instructor note", re.IGNORECASE)
+
+
+def learner_notebook_paths() -> list[Path]:
+    """The notebooks learners work in: the lessons and the student exercises, not exercises/solutions."""
+    return [p for p in all_notebook_paths() if "solutions" not in p.relative_to(REPO).parts]
+
+
+def instructor_note_cells(notebook: dict) -> list[int]:
+    """Indexes of the markdown cells that mention an instructor note (in any case)."""
+    return [index for index, cell in enumerate(notebook["cells"])
+            if cell["cell_type"] == "markdown" and INSTRUCTOR_NOTE.search(source_of(cell))]
+
+
+@pytest.mark.parametrize("path", learner_notebook_paths(), ids=lambda p: str(p.relative_to(REPO)))
+def test_learner_notebooks_hold_no_instructor_notes(path):
+    """Notes for the teacher belong in the instructor guide, not in a notebook learners open."""
+    found = instructor_note_cells(load(path))
+    assert not found, (f"{path.relative_to(REPO)}: markdown cell(s) {found} hold an instructor note; "
+                       f"move it to the lesson's section of notebooks/{GUIDE.name}")
+
+
+@pytest.mark.parametrize("source, caught", [
+    ("> **Instructor note.** Ask learners where each force was.", True),
+    (["## 3. Borders\n", "\n", "**INSTRUCTOR NOTES:** T11 is subtle."], True),
+    ("A reminder for the instructor: an instructor note, in lower case, mid-cell.", True),
+    ("> **Note.** The map data has no boundary for Nagorno-Karabakh.", False),
+])
+def test_instructor_note_check_catches_notes_in_any_case_and_form(source, caught):
+    notebook = {"cells": [{"cell_type": "code", "metadata": {}, "source": "# Instructor note: not markdown",
+                           "outputs": [], "execution_count": None},
+                          {"cell_type": "markdown", "metadata": {}, "source": source}]}
+    assert instructor_note_cells(notebook) == ([1] if caught else [])
+
+
+def test_learner_notebooks_are_the_lessons_and_student_exercises():
+    folders = {p.parent.relative_to(REPO).as_posix() for p in learner_notebook_paths()}
+    assert folders == {"notebooks", "exercises"}
+    assert len(learner_notebook_paths()) == len(LESSONS) + len(list((REPO / "exercises").glob("*.ipynb")))
+
+
 def test_exercises_are_checked_for_cleanliness_too():
     checked = {p.parent.relative_to(REPO).as_posix() for p in all_notebook_paths()}
     assert "notebooks" in checked

@@ -1,6 +1,7 @@
 """The generated table of contents is current in README.md and 00-start-here, and the generator works."""
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 
@@ -144,3 +145,95 @@ def test_a_call_without_arguments_shows_every_misconception(repo, course):
     shown = toc.misconceptions_shown(course, repo / "notebooks" / "04-places.ipynb")
     numbers = {course.misconceptions[i].facts_id for i in shown}
     assert {"T1", "T6", "T11"} <= numbers and len(shown) < len(course.misconceptions)
+
+
+# ------------------------------------------------------------------ what the course claims and how sure it is
+
+CONFIDENCE_SECTION = "## What the course claims and how sure it is"
+FLAG_LINE = re.compile(r"^- \*\*(\S+)\.\*\* .* Confidence: (\S+)\.(?: \[.*)?$", re.MULTILINE)
+ITEM_LINE = re.compile(r"^  - .*?(?:: (\S+))? \((?:\S+; )?`([a-z0-9_]+)`\)$", re.MULTILINE)
+
+
+def confidence_body(text: str) -> str:
+    blocks = toc.CONFIDENCE_BLOCK.findall(text)
+    assert len(blocks) == 1, f"the guide needs exactly one {toc.CONFIDENCE_START} ... {toc.CONFIDENCE_END} block"
+    return blocks[0][1].strip("\n")
+
+
+def test_confidence_section_is_before_the_lesson_plans_and_its_block_is_current(repo, course):
+    guide = (repo / toc.GUIDE).read_text(encoding="utf-8")
+    assert guide.count(f"\n{CONFIDENCE_SECTION}\n") == 1
+    section = guide.split(f"\n{CONFIDENCE_SECTION}\n", 1)[1].split("\n## ", 1)[0]
+    assert guide.index(CONFIDENCE_SECTION) < guide.index("\n## Lesson plans\n")
+    assert toc.CONFIDENCE_START in section and toc.CONFIDENCE_END in section, "the block belongs in this section"
+    assert confidence_body(guide) == toc.render_confidence(course), "run `python -m lessons toc --write`"
+    prose = toc.CONFIDENCE_BLOCK.sub("", section)
+    assert "generated" in prose and "lessons/data/flags.yaml" in prose  # says where the block comes from
+    for grade in toc.confidence_grades():  # the hand-written words leave every grade to the data
+        assert not re.search(rf"\b{re.escape(grade)}\b", prose, flags=re.IGNORECASE), grade
+
+
+def test_confidence_block_lists_each_flag_and_every_item_below_the_top_grade(course):
+    top = toc.confidence_grades()[0]
+    body = toc.render_confidence(course)
+    article = course.article
+    assert f"confidence: {article.published_confidence}." in body.splitlines()[0]
+    assert f"{article.published.day} {article.published:%B %Y}" in body.splitlines()[0]
+    flags = dict(FLAG_LINE.findall(body))
+    assert flags == {f.facts_id or f.id: f.confidence for f in course.flags.values()}
+    for flag in course.flags.values():
+        assert f'"{flag.article_says}"' in body and flag.title in body and f"Severity: {flag.severity}." in body
+    graded, not_graded = body.split("**Not graded**") if "**Not graded**" in body else (body, "")
+    listed = {item_id: grade for grade, item_id in ITEM_LINE.findall(graded)}
+    expected = {i.id: i.confidence for i in course.items()
+                if i.confidence not in (None, top) and i.kind != "flag"}
+    assert listed == expected
+    assert top not in listed.values()
+    unlisted = {item_id for _, item_id in ITEM_LINE.findall(not_graded)}
+    assert unlisted == {i.id for i in course.items() if i.confidence is None and i.kind not in course.extra}
+
+
+def test_confidence_block_follows_the_article_metadata(course):
+    other = next(g for g in toc.confidence_grades() if g != course.article.published_confidence)
+    stated = dataclasses.replace(course, article=dataclasses.replace(
+        course.article, published_inferred=not course.article.published_inferred, published_confidence=other))
+    first, changed = toc.render_confidence(course).splitlines()[0], toc.render_confidence(stated).splitlines()[0]
+    assert f"confidence: {other}." in changed and f"confidence: {course.article.published_confidence}." in first
+    assert ("inferred;" in first) == course.article.published_inferred != ("inferred;" in changed)
+
+
+def test_a_flag_graded_otherwise_in_a_copy_of_the_data_changes_the_guide(copy_of_repo, tmp_path, course,
+                                                                        monkeypatch):
+    """The section cannot disagree with the data: edit a flag's confidence in a copy, and the block follows."""
+    from lessons import content
+
+    flag = course.flags["f1_france24_month"]
+    new = next(g for g in toc.confidence_grades() if g != flag.confidence)
+    data = tmp_path / "data"
+    shutil.copytree(content.DATA_DIR, data, ignore=shutil.ignore_patterns("__pycache__"))
+    flags_file = data / "flags.yaml"
+    text = flags_file.read_text(encoding="utf-8")
+    edited, count = re.subn(rf"(- id: {flag.id}\n(?:  .*\n|    .*\n)*?  confidence: ){flag.confidence}\n",
+                            rf"\g<1>{new}\n", text)
+    assert count == 1
+    flags_file.write_text(edited, encoding="utf-8")
+    regraded = content.load_course(data_dir=data)
+    assert regraded.flags[flag.id].confidence == new
+
+    before, after = toc.render_confidence(course), toc.render_confidence(regraded)
+    assert f"**{flag.facts_id}.** {flag.title}." in after
+    assert dict(FLAG_LINE.findall(after))[flag.facts_id] == new != dict(FLAG_LINE.findall(before))[flag.facts_id]
+
+    monkeypatch.setattr(content, "load_course", lambda *args, **kwargs: regraded)
+    assert toc.GUIDE in toc.update(copy_of_repo)  # the committed guide now disagrees with the (edited) data
+    toc.update(copy_of_repo, write=True)
+    assert confidence_body((copy_of_repo / toc.GUIDE).read_text(encoding="utf-8")) == after
+    assert toc.update(copy_of_repo) == []
+
+
+def test_guide_without_the_confidence_block_is_an_error(copy_of_repo):
+    guide = copy_of_repo / toc.GUIDE
+    guide.write_text(guide.read_text(encoding="utf-8").replace(toc.CONFIDENCE_START, "<!-- gone -->"),
+                     encoding="utf-8")
+    with pytest.raises(toc.TocError, match="confidence"):
+        toc.update(copy_of_repo)
