@@ -5,13 +5,19 @@ question that breaks it.
 """
 from __future__ import annotations
 
+import ast
+import importlib
+import json
 import math
 import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from lessons import questions as qs
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 # The key may be the longest option in at most this share of single-choice questions (issue 14: "about a third").
 LONGEST_KEY_SHARE = 1 / 3
@@ -26,6 +32,32 @@ a an and are as at be been but by did do does for from had has have he her his i
 not of on or our out so than that the their them then there these they this those to was were what when
 where which while who whom why will with would you your one two all any also only other more most very
 """.split())
+
+# True/false statements. Test-wise learners mark absolute statements false and qualified ones true, so an absolute
+# may appear only in a true statement and a hedge only in a false one: either way the guess is wrong. Words inside
+# quotation marks that are the article's own are not the item writer's and do not count. "May" is the month;
+# only a lowercase "may" is a hedge.
+ABSOLUTES = frozenset("""
+every everyone everything everywhere all always never only none nothing nobody entirely completely
+""".split())
+HEDGES = frozenset("""
+some sometimes often usually generally mostly partly probably possibly perhaps likely may might can could
+""".split())
+QUOTED = re.compile(r'"([^"]*)"|\u201c([^\u201d]*)\u201d')
+# ...and a statement may not repeat this many consecutive words of what its lesson shows (markdown and views).
+# The fair statements share at most five (names and set phrases such as "the CSTO summit in Minsk").
+COPIED_RUN = 6
+# The lesson's views whose text a learner reads, by the name a notebook calls them: (module, function).
+# The quiz and checkpoint views are left out (they show the statements themselves), and so are sources
+# (other outlets' titles) and figures. The interactive timeline, map and claims views count by their static forms.
+LESSON_VIEWS = {
+    "show_item": ("views", "show_item"), "show_table": ("views", "show_table"),
+    "show_misconceptions": ("views", "show_misconceptions"), "show_flags": ("views", "show_flags"),
+    "show_glossary": ("views", "show_glossary"), "show_objectives": ("views", "show_objectives"),
+    "show_fragment": ("views", "show_fragment"), "show_article": ("views", "show_article"),
+    "events_table": ("timeline_view", "events_table"), "timeline": ("timeline_view", "events_table"),
+    "course_map": ("static", "course_map"), "claims_view": ("static", "claims_view"),
+}
 
 
 def distinctive_words(text: str) -> set[str]:
@@ -95,6 +127,75 @@ def leaking_clues(question, course) -> list[str]:
     return problems
 
 
+def wording_cues(question, article: str) -> list[str]:
+    """An absolute in a false statement or a hedge in a true one: the key a guess from the wording would pick."""
+    folded_article = f" {qs.normalise_text(article)} "
+
+    def unquote(match):
+        quoted = match.group(1) if match.group(1) is not None else match.group(2)
+        return " " if f" {qs.normalise_text(quoted)} " in folded_article else quoted
+
+    words = re.findall(r"[A-Za-z]+", QUOTED.sub(unquote, question.prompt))
+    cues, kind = (HEDGES, "a hedge") if question.answer else (ABSOLUTES, "an absolute")
+    found = sorted({word.lower() for word in words if word != "May" and word.lower() in cues})
+    if found:
+        return [f"{question.id}: {kind} in a {'true' if question.answer else 'false'} statement: {found}"]
+    return []
+
+
+def _words(text: str) -> list[str]:
+    """A text's words as a learner reads them: folded, without link targets or HTML comments."""
+    text = re.sub(r"<!--.*?-->", " ", text, flags=re.DOTALL)
+    text = re.sub(r"\]\([^)]*\)", "]", text)
+    return qs.normalise_text(text).split()
+
+
+def _runs(words: list[str], length: int) -> set[tuple[str, ...]]:
+    return {tuple(words[i:i + length]) for i in range(len(words) - length + 1)}
+
+
+def copied_runs(question, lesson_texts, article: str, length: int = COPIED_RUN) -> list[str]:
+    """Stretches of a statement that repeat `length` or more consecutive words of its lesson's text.
+
+    A stretch that is the article's own wording does not count: the article is what the quiz asks about, and a
+    learner still has to know what holds of it. Copying the lesson's own conclusion is what gives a key away.
+    """
+    prompt = _words(question.prompt)
+    shown = set().union(*(_runs(_words(text), length) for text in lesson_texts))
+    copied = (_runs(prompt, length) & shown) - _runs(_words(article), length)
+    starts = [i for i in range(len(prompt) - length + 1) if tuple(prompt[i:i + length]) in copied]
+    stretches = []
+    for start in starts:
+        if stretches and start == stretches[-1][1] + 1:
+            stretches[-1][1] = start
+        else:
+            stretches.append([start, start])
+    return [f"{question.id}: repeats its lesson's words {' '.join(prompt[first:last + length])!r}"
+            for first, last in stretches]
+
+
+def lesson_texts(lesson: str, course) -> list[str]:
+    """What a learner reads in a lesson besides the quiz: its markdown cells, and the text of its views."""
+    texts = []
+    for cell in json.loads((NOTEBOOKS / f"{lesson}.ipynb").read_text(encoding="utf-8"))["cells"]:
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if cell["cell_type"] == "markdown":
+            texts.append(source)
+            continue
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in LESSON_VIEWS:
+                module, name = LESSON_VIEWS[node.func.id]
+                view = getattr(importlib.import_module(f"lessons.{module}"), name)
+                if node.func.id == "timeline":  # the events the timeline steps through, all of them
+                    args, kwargs = [], {}
+                else:
+                    args = [ast.literal_eval(arg) for arg in node.args]
+                    kwargs = {kw.arg: ast.literal_eval(kw.value) for kw in node.keywords}
+                shown = view(*args, **kwargs, course=course)
+                texts.append(shown.to_text() if hasattr(shown, "to_text") else shown.text)
+    return texts
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Over all quiz data
 
@@ -154,6 +255,21 @@ def test_true_false_statements_are_not_all_one_way(course):
     assert 0.3 <= share_true <= 0.7, f"{sum(answers)} of {len(answers)} true/false statements are true"
 
 
+def test_no_true_false_statement_leans_on_an_absolute_or_a_hedge(course):
+    problems = [problem for question in _of_type(course, "truefalse")
+                for problem in wording_cues(question, course.article.text)]
+    assert problems == []
+
+
+def test_no_true_false_statement_copies_its_lesson(course):
+    statements = _of_type(course, "truefalse")
+    texts = {lesson: lesson_texts(lesson, course) for lesson in sorted({q.lesson for q in statements})}
+    assert all(len(shown) > 5 for shown in texts.values()), "a lesson's text was not found"
+    problems = [problem for question in statements
+                for problem in copied_runs(question, texts[question.lesson], course.article.text)]
+    assert problems == []
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # The named items of issue 14
 
@@ -202,6 +318,52 @@ def test_rules_catch_made_up_giveaways():
         "leaky: the clue for 'russian_peacekeepers' repeats ['karabakh', 'nagorno'] from its name"]
     quiet = SimpleNamespace(id="quiet", roles=(("russian_peacekeepers", "Accused of failing to stop the offensive"),))
     assert leaking_clues(quiet, course) == []
+
+
+def _statement(qid, prompt, answer):
+    return SimpleNamespace(id=qid, type="truefalse", prompt=prompt, answer=answer)
+
+
+ARTICLE = "Some 2,000 Russian peacekeepers have already withdrawn. The talks in Moscow on May 8."
+
+
+def test_wording_rule_catches_made_up_giveaways():
+    absolute = _statement("absolute", "Russian border guards will leave every province and all borders.", False)
+    assert wording_cues(absolute, ARTICLE) == ["absolute: an absolute in a false statement: ['all', 'every']"]
+    hedge = _statement("hedge", "Some posts may have been set up later.", True)
+    assert wording_cues(hedge, ARTICLE) == ["hedge: a hedge in a true statement: ['may', 'some']"]
+    # The other way round each cue points away from the key, so it is allowed.
+    assert wording_cues(_statement("t", "Only the posts in five provinces leave.", True), ARTICLE) == []
+    assert wording_cues(_statement("f", "Some posts may stay.", False), ARTICLE) == []
+    # The article's own words in quotation marks, and the month May, are not the writer's cues...
+    quoted = _statement("quoted", 'The article says "Some 2,000 Russian peacekeepers" left before 9 May 2024.', True)
+    assert wording_cues(quoted, ARTICLE) == []
+    # ...but quotation marks around words that are not the article's do not hide them.
+    fake = _statement("fake", 'The sources say "all posts" date from 2020.', False)
+    assert wording_cues(fake, ARTICLE) == ["fake: an absolute in a false statement: ['all']"]
+
+
+def test_copying_rule_catches_a_statement_that_repeats_its_lesson():
+    lesson = ["## Key points\n\nThese are two different forces in two different places ([RFE/RL](https://x.org/a))."]
+    copy = _statement("copy", "The peacekeepers and the posts are two different forces in two different places.", True)
+    assert copied_runs(copy, lesson, ARTICLE) == [
+        "copy: repeats its lesson's words 'are two different forces in two different places'"]
+    assert copied_runs(copy, lesson, ARTICLE, length=9) == []
+    own = _statement("own", "The peacekeepers and the posts served in separate places, as separate forces.", True)
+    assert copied_runs(own, lesson, ARTICLE) == []
+    # Quoting the article at length is reading it, not copying the lesson.
+    quoting = _statement("quoting", "Some 2,000 Russian peacekeepers have already withdrawn, the article says.", True)
+    assert copied_runs(quoting, ["Some 2,000 Russian peacekeepers have already withdrawn."], ARTICLE) == []
+    # A link's target is not read, so it cannot be copied.
+    linked = _statement("linked", "RFE/RL x org a says so.", True)
+    assert copied_runs(linked, lesson, ARTICLE, length=3) == []
+
+
+def test_lesson_texts_include_what_the_views_show(course):
+    shown = " ".join(lesson_texts("09-review", course))
+    assert "two different forces in two different places" in shown  # the misconceptions view
+    assert "Key points of the course" in shown  # the markdown
+    assert not any(question.prompt in shown for question in qs.questions_of(course, "09-review"))  # not the quiz
 
 
 def test_distinctive_words_fold_case_plurals_and_stopwords():
