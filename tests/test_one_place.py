@@ -33,6 +33,7 @@ GRADED_IN_PROSE = (
     ("placing the airport here", "armavir"),
 )
 FULL_DATE = re.compile(r"\b(\d{1,2})(?:[\u2013-]\d{1,2})? (%s) (\d{4})\b" % "|".join(MONTHS))
+GENERATED = re.compile(r"<!-- (\w+)[^>]*-->.*?<!-- /\1 -->", re.DOTALL)
 FENCED = re.compile(r"^```.*?^```", re.DOTALL | re.MULTILINE)
 HEDGES = re.compile(r"\b(probably|inferred|likely|about|possibly)\b", re.IGNORECASE)
 
@@ -59,8 +60,9 @@ def prose(include_data: bool) -> list[tuple[str, str]]:
             if cell["cell_type"] == "markdown":
                 texts.append((f"{path.relative_to(REPO)} cell {index}", "".join(cell["source"])))
     for name in ("notebooks/INSTRUCTOR-GUIDE.md", "README.md"):
-        # Fenced blocks are code and data examples, not prose.
-        texts.append((name, FENCED.sub("", (REPO / name).read_text(encoding="utf-8"))))
+        # Fenced blocks are code and data examples, not prose; generated blocks are rendered from the data.
+        text = FENCED.sub("", (REPO / name).read_text(encoding="utf-8"))
+        texts.append((name, GENERATED.sub("", text)))
     files = sorted((DATA / "quizzes").glob("*.yaml"))
     if include_data:
         files += [p for p in sorted(DATA.glob("*.yaml")) if p.name != "schema.yaml"]
