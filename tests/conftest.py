@@ -34,6 +34,33 @@ def course():
     return load_course()
 
 
+@pytest.fixture
+def data_copy(tmp_path):
+    """A copy of the real content: `edit(file, old, new)` changes one passage; `.data` is the folder and
+    `.problems()` loads it and returns the problems `lessons check` would report."""
+    import shutil
+
+    from lessons.content import DATA_DIR, ContentError, load_course
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+
+    def edit(file: str, old: str, new: str) -> None:
+        path = data / file
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) == 1, f"test setup: {old!r} should occur once in {file}"
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+    def problems() -> list[str]:
+        with pytest.raises(ContentError) as caught:
+            load_course(data_dir=data)
+        return [str(problem) for problem in caught.value.problems]
+
+    edit.data = data
+    edit.problems = problems
+    return edit
+
+
 def pytest_configure(config):
     """Validate the course once, in the main process, so every kernel the run starts loads it from the cache."""
     if hasattr(config, "workerinput"):  # an xdist worker: the main process has done it

@@ -1,7 +1,6 @@
 """Whose words a quote is comes from the article's quotation marks; `lessons check` rejects misattribution."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 
@@ -9,22 +8,6 @@ import pytest
 
 from lessons import attribution
 from lessons.content import DATA_DIR
-
-
-@pytest.fixture
-def data_copy(tmp_path):
-    """A copy of the real content; `edit(file, old, new)` changes one passage of it."""
-    data = tmp_path / "data"
-    shutil.copytree(DATA_DIR, data)
-
-    def edit(file: str, old: str, new: str) -> None:
-        path = data / file
-        text = path.read_text(encoding="utf-8")
-        assert text.count(old) == 1, f"test setup: {old!r} should occur once in {file}"
-        path.write_text(text.replace(old, new), encoding="utf-8")
-
-    edit.data = data
-    return edit
 
 
 def run_check(data) -> subprocess.CompletedProcess:

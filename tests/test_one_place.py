@@ -169,33 +169,6 @@ def test_dates_the_data_gives_pass(course):
 
 # ------------------------------------------------------------------ one grade per fact, none on questions
 
-@pytest.fixture
-def data_copy(tmp_path):
-    """A copy of the real content; `edit(file, old, new)` changes one passage, `problems()` loads it."""
-    import shutil
-
-    from lessons.content import DATA_DIR
-
-    data = tmp_path / "data"
-    shutil.copytree(DATA_DIR, data)
-
-    def edit(file: str, old: str, new: str) -> None:
-        path = data / file
-        text = path.read_text(encoding="utf-8")
-        assert text.count(old) == 1, f"test setup: {old!r} should occur once in {file}"
-        path.write_text(text.replace(old, new), encoding="utf-8")
-
-    def problems() -> list[str]:
-        from lessons.content import ContentError, load_course
-
-        with pytest.raises(ContentError) as caught:
-            load_course(data_dir=data)
-        return [str(problem) for problem in caught.value.problems]
-
-    edit.problems = problems
-    return edit
-
-
 def test_a_question_that_grades_itself_is_rejected(data_copy):
     data_copy("quizzes/08-checking-sources.yaml", "  facts_id: F3\n", "  facts_id: F3\n  confidence: medium\n")
     assert data_copy.problems() == [
