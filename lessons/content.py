@@ -211,7 +211,7 @@ def _build_date(raw: dict, report: Callable[[str, str], None]) -> model.EventDat
         discrepancy = model.Discrepancy(
             note=other["note"], sources=tuple(other["sources"]), precision=other["precision"],
             value=other["value"], start=other_start, end=other_end, flag=other.get("flag"),
-            said_by=other.get("said_by", "other sources"))
+            said_by=other.get("said_by", "other sources"), approximate=tuple(other.get("approximate", ())))
     if raw.get("year_inferred") and not raw.get("inference"):
         report("date.inference", "year_inferred is true, so say why in `inference`")
     if raw.get("approximate") and not raw.get("inference"):
@@ -219,7 +219,7 @@ def _build_date(raw: dict, report: Callable[[str, str], None]) -> model.EventDat
     return model.EventDate(
         precision=raw["precision"], value=raw["value"], start=start, end=end, wording=raw.get("wording"),
         year_inferred=raw.get("year_inferred", False), inference=raw.get("inference"), discrepancy=discrepancy,
-        approximate=tuple(raw.get("approximate", ())))
+        approximate=tuple(raw.get("approximate", ())), read_by=raw.get("read_by", "the article's reading"))
 
 
 def build_item(kind: str, raw: dict, report: Callable[[str, str], None]):
@@ -380,6 +380,8 @@ def _load(data: Path, seeds: Path) -> model.Course:
                 checker.verbatim(file, item.id, field, getattr(item, field))
             if kind == "event" and item.date.discrepancy:
                 _check_discrepancy(checker, file, item, sources)
+                if article is not None:
+                    _check_whose_date(checker, file, item, article.text)
             if kind == "claim" and article is not None:
                 check_whose_words(checker, file, item, article.outlet_actor, tables["actor"])
 
@@ -452,6 +454,23 @@ def check_whose_words(checker: _Checker, file: str, claim: model.Claim, outlet: 
                        f"the outlet {outlet!r} writes every claim; it is not a relay in the chain")
     if claim.speaker == outlet and claim.relayed_by:
         checker.report(file, claim.id, "relayed_by", "the outlet's own claim has no one to relay it")
+
+
+def _check_whose_date(checker: _Checker, file: str, event: model.Event, article_text: str) -> None:
+    """A disputed date whose words are inside the article's quotation marks is the speaker's, not the article's."""
+    date = event.date
+    if not date.wording:
+        return
+    inside = attribution.placement(article_text, date.wording, want_inside=False).kind == attribution.INSIDE
+    default = model.EventDate.__dataclass_fields__["read_by"].default
+    if inside and date.read_by == default:
+        checker.report(file, event.id, "date.read_by",
+                       f"the date's words {date.wording!r} are inside the article's quotation marks, so this is "
+                       f"the quoted speaker's reading, not the article's: say whose in `read_by`")
+    if not inside and date.read_by != default:
+        checker.report(file, event.id, "date.read_by",
+                       f"the date's words {date.wording!r} are the article's own, outside its quotation marks: "
+                       f"drop `read_by` (it would be {default!r})")
 
 
 def _check_discrepancy(checker: _Checker, file: str, event: model.Event, sources: dict) -> None:

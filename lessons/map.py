@@ -733,7 +733,7 @@ def place_html(course: Course, entry: MapPlace) -> str:
     events_html = ""
     if events:
         events_html = "<h5>Events here</h5><ul>" + "".join(
-            f"<li>{escape(e.date.label)}: {escape(e.title)}{' (background)' if e.background else ''}</li>"
+            f"<li>{escape(e.date.in_words)}: {escape(e.title)}{' (background)' if e.background else ''}</li>"
             for e in events) + "</ul>"
     return (f'<section aria-label="{escape(place.name)}"><h4>{escape(place.name)}</h4><table>{table}</table>'
             f"{events_html}<h5>Evidence</h5>{evidence_html(course, place.evidence)}</section>")

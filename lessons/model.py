@@ -90,12 +90,13 @@ class Discrepancy:
     end: dt.date
     flag: str | None = None  # flag id, e.g. "f1_france24_month"
     said_by: str = "other sources"  # who gives this date, in a learner's words, e.g. "one report (Tavush only)"
+    approximate: tuple[str, ...] = ()  # which ends the sources give only roughly
 
     @property
     def label(self) -> str:
-        from .dates import format_date
+        from .dates import format_value
 
-        return format_date(self.precision, self.start, self.end)
+        return format_value(self.precision, self.value, self.approximate)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -111,6 +112,7 @@ class EventDate:
     inference: str | None = None  # why the year or day was resolved as it was
     discrepancy: Discrepancy | None = None
     approximate: tuple[str, ...] = ()  # which ends ("start", "end") the sources give only roughly
+    read_by: str = "the article's reading"  # whose date this is where sources differ, e.g. a quoted speaker's
 
     @property
     def midpoint(self) -> dt.date:
@@ -128,7 +130,7 @@ class EventDate:
         """(who, date) pairs: the article's reading and, where sources differ, theirs, with equal weight."""
         if self.discrepancy is None:
             return (("", self.label),)
-        return (("the article's reading", self.label), (self.discrepancy.said_by, self.discrepancy.label))
+        return ((self.read_by, self.label), (self.discrepancy.said_by, self.discrepancy.label))
 
     @property
     def in_words(self) -> str:

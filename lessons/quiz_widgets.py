@@ -25,7 +25,7 @@ TYPE_INSTRUCTIONS = {
     "text": "Type your answer.",
     "numeric": "Type a number.",
     "ordering": "Earliest first: choose the event for each position.",
-    "matching": "Match each item with what the course says about it.",
+    "matching": "Choose a match for each item.",
 }
 _WIDE = {"description_width": "initial"}
 

@@ -154,7 +154,7 @@ def describe_filters(selection: Selection) -> str:
 def date_words(event: Event) -> str:
     """The resolved date with its precision, the article's words, the inference and any discrepancy."""
     date = event.date
-    first = f"the article's reading: {date.label}" if date.discrepancy else date.label
+    first = f"{date.read_by}: {date.label}" if date.discrepancy else date.label
     parts = [f"{first} (precision: {date.precision})"]
     if date.wording:
         parts.append(f"article: \u201c{date.wording}\u201d")
@@ -716,8 +716,9 @@ def _alt_text(selection: Selection, events, panels) -> str:
 CAPTION = ("Filled marks come from the article, hollow marks from background sources. A point is a day; a bar "
            "spans every day a month, season, year or range can mean. * marks a year the article does not "
            "state (the reasoning is in the event panel and the table). Where the sources date an event "
-           "differently, their reading is a diamond or hatched mark joined to the article's by a dotted line; "
-           "the two readings have equal weight. Numbers refer to the key and to the events table.")
+           "differently, their reading is a diamond or hatched mark, as large as the article's and joined to it "
+           "by a dotted line; the event panel says how sure the correction is. Numbers refer to the key and to "
+           "the events table.")
 
 
 def _title(events) -> str:
@@ -820,7 +821,7 @@ def event_html(course: Course, event: Event, number: int | None = None) -> str:
     """One event as escaped HTML: article wording, resolved date and precision, actors, places and evidence."""
     date = event.date
     heading = f"{number}. {event.title}" if number is not None else event.title
-    date_name = "Date, by the article's reading" if date.discrepancy else "Date"
+    date_name = f"Date, by {date.read_by}" if date.discrepancy else "Date"
     rows = [(date_name, f"{date.label} \u2014 precision: {PRECISION_WORDS.get(date.precision, date.precision)}")]
     if date.wording:
         rows.append(("The article's words", f"\u201c{date.wording}\u201d"))

@@ -153,7 +153,7 @@ def _date_text(event) -> str:
         text += f" (article: \u201c{date.wording}\u201d)"
     if date.discrepancy:
         other = date.discrepancy
-        text = f"the article's reading: {text}; {other.said_by}: {other.label}"
+        text = f"{date.read_by}: {text}; {other.said_by}: {other.label}"
     return text
 
 
@@ -185,7 +185,7 @@ def _fields(course: Course, item) -> list[tuple[str, str]]:
         return fields
     if kind == "event":
         date = item.date
-        label = "Date, by the article's reading" if date.discrepancy else "Date"
+        label = f"Date, by {date.read_by}" if date.discrepancy else "Date"
         fields = [(label, date.label), ("Precision", date.precision)]
         if date.wording:
             fields.append(("Article's wording", f"\u201c{date.wording}\u201d"))

@@ -182,3 +182,11 @@ def test_two_grades_for_one_fact_are_rejected(data_copy):
     assert data_copy.problems() == [
         "flags.yaml: f3_autumn_2020_simplified: confidence: graded low-medium, but 'f1_france24_month' from the "
         "same fact-sheet row (F1) is graded high; state one grade"]
+
+
+def test_a_quoted_speakers_date_shown_as_the_articles_is_rejected(data_copy):
+    # Peskov's "autumn 2020" lies inside the article's quotation marks: it is his reading, not RFE/RL's.
+    data_copy("events.yaml", "    read_by: Peskov, quoted in the article\n", "")
+    [problem] = data_copy.problems()
+    assert problem.startswith("events.yaml: troops_deployed_autumn_2020: date.read_by: the date's words "
+                              "'autumn 2020' are inside the article's quotation marks")
