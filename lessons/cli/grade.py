@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from pathlib import Path
 
 NO_SANDBOX_WARNING = ("WARNING: --no-sandbox: submissions run as you, with your files, your network and "
@@ -73,12 +74,17 @@ def run(args) -> int:
     content.load_course()
     limits = Limits(args.timeout, args.wall_time, args.memory * 1024 ** 2, args.max_output)
     total = len(args.submissions)
+    one_line_at_a_time = threading.Lock()
 
     def progress(number, path, rows, seconds):
         got, most = sum(r.points for r in rows), sum(r.max_points for r in rows)
         problems = sum(r.outcome == "error" for r in rows)
         note = f", {problems} error(s)" if problems else ""
-        print(f"[{number}/{total}] {path}: {got}/{most} points{note} ({seconds:.1f} s)", file=sys.stderr, flush=True)
+        # One write per line, under a lock: print() writes text and newline separately, and jobs finishing
+        # together would otherwise run two lines into one.
+        with one_line_at_a_time:
+            sys.stderr.write(f"[{number}/{total}] {path}: {got}/{most} points{note} ({seconds:.1f} s)\n")
+            sys.stderr.flush()
 
     with course_cache_for_kernels(sandboxed=not args.no_sandbox) as cache_dir:
         options = Options(limits, args.exercise, not args.no_sandbox, cache_dir)
