@@ -193,7 +193,7 @@ class EventsTable:
                 "<tr>"
                 f'<th scope="row">{row["number"]}</th>'
                 f"<td>{escape(row['date'])}</td>"
-                f"<td>{escape(row['event'])}<br><small>{escape(origin)}; lanes: {escape(row['lanes'])}</small></td>"
+                f"<td>{escape(row['event'])}<br><small>{escape(origin)}; themes: {escape(row['lanes'])}</small></td>"
                 f"<td>{escape(row['actors'])}</td>"
                 f"<td>{row['evidence_html']}</td>"
                 "</tr>")
@@ -839,7 +839,7 @@ def event_html(course: Course, event: Event, number: int | None = None) -> str:
         if flag:
             sure = f"; how sure the correction is: {flag.confidence}" if flag.confidence else ""
             rows.append(("What checking found", f"{flag.title} ({flag.severity}{sure})"))
-    rows.append(("Lanes", ", ".join(THEME_LABELS.get(t, t) for t in event.themes)))
+    rows.append(("Themes", ", ".join(THEME_LABELS.get(t, t) for t in event.themes)))
     rows.append(("Actors", ", ".join(actor_name(course, a) for a in event.actors) or "none named"))
     if event.places:
         rows.append(("Places", ", ".join(course.places[p].name if p in course.places else p
