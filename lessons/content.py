@@ -211,7 +211,7 @@ def _build_date(raw: dict, report: Callable[[str, str], None]) -> model.EventDat
         discrepancy = model.Discrepancy(
             note=other["note"], sources=tuple(other["sources"]), precision=other["precision"],
             value=other["value"], start=other_start, end=other_end, flag=other.get("flag"),
-            said_by=other.get("said_by", "other sources"), approximate=tuple(other.get("approximate", ())))
+            said_by=other.get("said_by", model.OTHER_SOURCES), approximate=tuple(other.get("approximate", ())))
     if raw.get("year_inferred") and not raw.get("inference"):
         report("date.inference", "year_inferred is true, so say why in `inference`")
     if raw.get("approximate") and not raw.get("inference"):
@@ -219,7 +219,7 @@ def _build_date(raw: dict, report: Callable[[str, str], None]) -> model.EventDat
     return model.EventDate(
         precision=raw["precision"], value=raw["value"], start=start, end=end, wording=raw.get("wording"),
         year_inferred=raw.get("year_inferred", False), inference=raw.get("inference"), discrepancy=discrepancy,
-        approximate=tuple(raw.get("approximate", ())), read_by=raw.get("read_by", "the article's reading"))
+        approximate=tuple(raw.get("approximate", ())), read_by=raw.get("read_by", model.ARTICLE_READING))
 
 
 def build_item(kind: str, raw: dict, report: Callable[[str, str], None]):
@@ -398,15 +398,12 @@ def _load(data: Path, seeds: Path) -> model.Course:
 
 def _check_one_grade_per_fact(checker: _Checker, tables: dict[str, dict]) -> None:
     """Items from the same fact-sheet row state one confidence grade between them."""
-    first: dict[str, tuple[str, model.Item]] = {}
+    first: dict[str, model.Item] = {}
     for kind, table in tables.items():
         for item in table.values():
             if kind == "source" or not item.facts_id:
                 continue
-            if item.facts_id not in first:
-                first[item.facts_id] = (kind, item)
-                continue
-            other = first[item.facts_id][1]
+            other = first.setdefault(item.facts_id, item)
             if item.confidence != other.confidence:
                 checker.report(KIND_FILES[kind], item.id, "confidence",
                                f"graded {item.confidence or 'n/a'}, but {other.id!r} from the same fact-sheet row "
@@ -462,7 +459,7 @@ def _check_whose_date(checker: _Checker, file: str, event: model.Event, article_
     if not date.wording:
         return
     inside = attribution.placement(article_text, date.wording, want_inside=False).kind == attribution.INSIDE
-    default = model.EventDate.__dataclass_fields__["read_by"].default
+    default = model.ARTICLE_READING
     if inside and date.read_by == default:
         checker.report(file, event.id, "date.read_by",
                        f"the date's words {date.wording!r} are inside the article's quotation marks, so this is "

@@ -384,7 +384,7 @@ def map_places(course: Course | None = None) -> list[MapPlace]:
             if code:
                 province_place = next((p for p in course.places.values() if p.iso_3166_2 == code), None)
                 note += f" On this map the point falls in {data.provinces[code].name} province"
-                if province_place is not None and province_place.confidence in ("medium", "low-medium", "low"):
+                if province_place is not None and province_place.confidence not in (None, "high"):
                     note += (f"; the sources for placing it there are weak (confidence: "
                              f"{province_place.confidence})")
                 note += "."

@@ -78,6 +78,11 @@ class Place(Item):
     description: str = ""
 
 
+# Who gives a disputed date, where the data does not say otherwise.
+ARTICLE_READING = "the article's reading"
+OTHER_SOURCES = "other sources"
+
+
 @dataclass(frozen=True, kw_only=True)
 class Discrepancy:
     """Where other sources date an event differently from the article (FACTS.md section 7)."""
@@ -89,7 +94,7 @@ class Discrepancy:
     start: dt.date
     end: dt.date
     flag: str | None = None  # flag id, e.g. "f1_france24_month"
-    said_by: str = "other sources"  # who gives this date, in a learner's words, e.g. "one report (Tavush only)"
+    said_by: str = OTHER_SOURCES  # who gives this date, in a learner's words, e.g. "one report (Tavush only)"
     approximate: tuple[str, ...] = ()  # which ends the sources give only roughly
 
     @property
@@ -112,7 +117,7 @@ class EventDate:
     inference: str | None = None  # why the year or day was resolved as it was
     discrepancy: Discrepancy | None = None
     approximate: tuple[str, ...] = ()  # which ends ("start", "end") the sources give only roughly
-    read_by: str = "the article's reading"  # whose date this is where sources differ, e.g. a quoted speaker's
+    read_by: str = ARTICLE_READING  # whose date this is where sources differ, e.g. a quoted speaker's
 
     @property
     def midpoint(self) -> dt.date:

@@ -168,10 +168,6 @@ def date_words(event: Event) -> str:
     return "; ".join(parts)
 
 
-def _short_date(event: Event) -> str:
-    return event.date.in_words
-
-
 # --------------------------------------------------------------------------- the table
 
 
@@ -662,7 +658,7 @@ def _month_ticks(start: dt.date, end: dt.date) -> tuple[list[float], list[str]]:
 def key_line(event: Event, number: int) -> str:
     """One line of the figure's key: number, date (and the sources' date where they differ), title."""
     origin = " (background)" if event.background else ""
-    return f"{_label_text(event, number)}  {_short_date(event)}{origin}: {event.title}"
+    return f"{_label_text(event, number)}  {event.date.in_words}{origin}: {event.title}"
 
 
 def _key(figure, events, numbers, layout: _Layout, top: float, width: float, full_height: float):
